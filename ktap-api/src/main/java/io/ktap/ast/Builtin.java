@@ -15,8 +15,8 @@ import java.util.Optional;
  * have none. Aliases ({@code print_hist} for {@code histogram}) resolve to their canonical builtin.
  */
 public enum Builtin {
-    PRINT(1, null, "print", 0, VARIADIC),
-    PRINTF(2, null, "printf", 1, VARIADIC),
+    PRINT(1, null, "print", 0, Builtin.VARIADIC),
+    PRINTF(2, null, "printf", 1, Builtin.VARIADIC),
     PAIRS(3, null, "pairs", 1, 1),
     LEN(4, null, "len", 1, 1),
     EXIT(5, null, "exit", 0, 1),
