@@ -16,8 +16,9 @@ public record Filter(String expression) {
         if (expression.isBlank()) {
             throw new IllegalArgumentException("an event filter cannot be empty");
         }
-        if (expression.chars().anyMatch(c -> c == '/' || c == '\n' || c == '\r')) {
-            throw new IllegalArgumentException("an event filter cannot contain '/' or a line break: '" + expression + "'");
+        if (expression.chars().anyMatch(c -> c == '/' || c == '{' || c == '}' || c == '\n' || c == '\r')) {
+            throw new IllegalArgumentException("an event filter cannot contain '/', braces or a line break: '"
+                    + expression + "'");
         }
     }
 

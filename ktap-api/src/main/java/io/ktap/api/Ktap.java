@@ -109,19 +109,9 @@ public final class Ktap {
         return list;
     }
 
-    /**
-     * A number. A negative number is the negation of its magnitude, {@code -(5)}, exactly as
-     * the compiler reads {@code -5}, so API and script ASTs agree.
-     */
-    public static Expr lit(long value) {
-        if (value >= 0) {
-            return new Expr.Int(Span.NONE, value);
-        }
-        if (value == Long.MIN_VALUE) {
-            // -9223372036854775808 has no positive magnitude: write it as -9223372036854775807 - 1
-            return minus(neg(new Expr.Int(Span.NONE, Long.MAX_VALUE)), new Expr.Int(Span.NONE, 1));
-        }
-        return neg(new Expr.Int(Span.NONE, -value));
+    /** A number literal; {@code lit(-5)} is the literal {@code -5}, as the compiler reads it. */
+    public static Expr.Int lit(long value) {
+        return new Expr.Int(Span.NONE, value);
     }
 
     /** A string literal holding the UTF-8 bytes of {@code text}. */

@@ -16,20 +16,20 @@ import java.util.regex.Pattern;
  * expression used as the target of an index or call that is not itself a name, index or call.
  * Strings are double-quoted; {@code \n}, {@code \t}, {@code \r}, {@code \\} and {@code \"} use
  * their escapes, every other control byte and every byte from {@code 0x80} up is {@code \xNN}.
- * Negative {@link Expr.Int} values (which the parser never produces: it reads {@code -5} as a
- * negation of {@code 5}) print as their 64-bit two's complement in hexadecimal.
+ * A negative {@link Expr.Int} prints as {@code -5}, which the parser reads back as the literal
+ * (not as a negation); a negation of a literal prints as {@code -(5)} so that it stays one.
  *
- * <p>Some ASTs have no text: a name that is a keyword or not an identifier, a filter holding a
- * {@code /} or a line break, a probe that {@link ProbeSpecs#validate} rejects. Printing one throws
+ * <p>Some ASTs have no text: a name that is a keyword or not an identifier, a filter that is blank,
+ * has surrounding whitespace or holds a {@code /}, a brace or a line break, a probe that {@link ProbeSpecs#validate} rejects. Printing one throws
  * {@link IllegalArgumentException}.
  */
 public final class AstPrinter {
 
     /** Words the lexer reserves: they cannot be names, fields written {@code t.k}, or parameters. */
     public static final Set<String> KEYWORDS = Set.of(
-            "and", "break", "do", "else", "elseif", "end", "false", "for", "function", "goto", "if", "in", "local",
-            "nil", "not", "or", "repeat", "return", "then", "true", "until", "while", "var", "trace",
-            "trace_end", "argevent", "argstr", "argname", "probename");
+            "and", "break", "else", "elseif", "false", "for", "function", "if", "in", "nil", "not", "or",
+            "repeat", "return", "true", "until", "while", "var", "trace", "trace_end", "argevent", "argstr",
+            "argname", "probename");
 
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
@@ -321,7 +321,8 @@ public final class AstPrinter {
                 out.append(i == 0 ? "" : ", ").append(ProbeSpecs.format(s.probes().get(i)));
             }
             if (s.filter() != null) {
-                if (s.filter().isEmpty() || s.filter().chars().anyMatch(c -> c == '/' || c == '\n' || c == '\r')) {
+                if (s.filter().isEmpty() || !s.filter().strip().equals(s.filter())
+                        || s.filter().chars().anyMatch(c -> c == '/' || c == '{' || c == '}' || c == '\n' || c == '\r')) {
                     throw new IllegalArgumentException("an event filter cannot be written between slashes: '"
                             + s.filter() + "'");
                 }
@@ -421,10 +422,15 @@ public final class AstPrinter {
         if (e instanceof Expr.Binary b) {
             return b.op().precedence();
         }
-        if (e instanceof Expr.Unary) {
+        if (e instanceof Expr.Unary || isNegativeLiteral(e)) {
             return BinOp.UNARY_PRECEDENCE;
         }
         return ATOM;
+    }
+
+    /** A literal printed with a leading minus: it groups like a unary expression ({@code (-5) ^ 2}). */
+    private static boolean isNegativeLiteral(Expr e) {
+        return e instanceof Expr.Int i && i.value() < 0;
     }
 
     /** Names, indexes and calls: what may stand before {@code [k]}, {@code .k}, {@code (args)}. */
@@ -452,11 +458,7 @@ public final class AstPrinter {
 
         @Override
         public Void visitInt(Expr.Int e) {
-            if (e.value() >= 0) {
-                out.append(e.value());
-            } else {
-                out.append("0x").append(Long.toHexString(e.value()));
-            }
+            out.append(e.value());
             return null;
         }
 
@@ -534,7 +536,7 @@ public final class AstPrinter {
             out.append(' ').append(e.op().symbol()).append(' ');
             // A unary right operand never needs them: the operator already began a new operand.
             int rp = precedence(e.right());
-            boolean unary = e.right() instanceof Expr.Unary;
+            boolean unary = e.right() instanceof Expr.Unary || isNegativeLiteral(e.right());
             operand(e.right(), !unary && (right ? rp < p : rp <= p));
             return null;
         }
@@ -547,7 +549,10 @@ public final class AstPrinter {
                 out.append(' ');
             }
             Expr operand = e.operand();
-            operand(operand, !(operand instanceof Expr.Unary) && precedence(operand) < BinOp.UNARY_PRECEDENCE);
+            // "-5" reads back as the literal -5, so a negated literal keeps its parentheses: -(5).
+            boolean literal = e.op() == UnOp.NEG && operand instanceof Expr.Int;
+            operand(operand, literal && !isNegativeLiteral(operand)
+                    || !(operand instanceof Expr.Unary) && precedence(operand) < BinOp.UNARY_PRECEDENCE);
             return null;
         }
 
@@ -591,6 +596,9 @@ public final class AstPrinter {
         while (true) {
             if (e instanceof Expr.Unary u) {
                 return u.op() == UnOp.NEG;
+            }
+            if (isNegativeLiteral(e)) {
+                return true;
             }
             if (e instanceof Expr.Binary b && precedence(b.left()) >= b.op().precedence()) {
                 // the left operand is printed without parentheses; look at where it begins

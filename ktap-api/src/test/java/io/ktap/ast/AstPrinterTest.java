@@ -56,8 +56,8 @@ class AstPrinterTest {
         assertEquals("false", p(new Expr.Bool(S, false)));
         assertEquals("42", p(i(42)));
         assertEquals("9223372036854775807", p(i(Long.MAX_VALUE)));
-        assertEquals("0xffffffffffffffff", p(i(-1)));
-        assertEquals("0x8000000000000000", p(i(Long.MIN_VALUE)));
+        assertEquals("-1", p(i(-1)));
+        assertEquals("-9223372036854775808", p(i(Long.MIN_VALUE)));
         assertEquals("...", p(new Expr.Vararg(S)));
         assertEquals("arg1", p(new Expr.EventArg(S, 1)));
         assertEquals("arg9", p(new Expr.EventArg(S, 9)));
@@ -102,7 +102,17 @@ class AstPrinterTest {
         assertEquals("-a", p(neg(a)));
         assertEquals("!a", p(not(a)));
         assertEquals("- -a", p(neg(neg(a))));
-        assertEquals("- -5", p(neg(neg(i(5)))));
+        assertEquals("-(5)", p(neg(i(5))));
+        assertEquals("- -(5)", p(neg(neg(i(5)))));
+        assertEquals("- -5", p(neg(i(-5))));
+        assertEquals("!-5", p(not(i(-5))));
+        assertEquals("(-5) ^ a", p(bin(BinOp.POW, i(-5), a)));
+        assertEquals("a ^ -5", p(bin(BinOp.POW, a, i(-5))));
+        assertEquals("a ^ (-5) ^ b", p(bin(BinOp.POW, a, bin(BinOp.POW, i(-5), b))));
+        assertEquals("-5 ^ a", p(neg(bin(BinOp.POW, i(5), a))));
+        assertEquals("-5 - a", p(bin(BinOp.SUB, i(-5), a)));
+        assertEquals("a - -5", p(bin(BinOp.SUB, a, i(-5))));
+        assertEquals("(-5)[1]", p(new Expr.Index(S, i(-5), i(1))));
         assertEquals("!!a", p(not(not(a))));
         assertEquals("-!a", p(neg(not(a))));
         assertEquals("!-a", p(not(neg(a))));
@@ -176,7 +186,7 @@ class AstPrinterTest {
                 bin(BinOp.LT, n("x"), i(10)), Block.of(new Stmt.Break(S)))));
         assertEquals("repeat {\n\tprint(x)\n} until (x)", AstPrinter.print(new Stmt.Repeat(S, pr, n("x"))));
         assertEquals("for (i = 1, 10) {\n}", AstPrinter.print(new Stmt.NumericFor(S, "i", i(1), i(10), null, Block.of())));
-        assertEquals("for (i = 10, 1, -1) {\n}", AstPrinter.print(new Stmt.NumericFor(S, "i", i(10), i(1), neg(i(1)), Block.of())));
+        assertEquals("for (i = 10, 1, -1) {\n}", AstPrinter.print(new Stmt.NumericFor(S, "i", i(10), i(1), i(-1), Block.of())));
         assertEquals("for (i = 0; i < n; i += 2) {\n}", AstPrinter.print(new Stmt.CFor(S, "i", i(0),
                 bin(BinOp.LT, n("i"), n("n")), new Stmt.CompoundAssign(S, n("i"), BinOp.ADD, i(2)), Block.of())));
         assertEquals("for (k, v in pairs(t)) {\n\tprint(x)\n}", AstPrinter.print(new Stmt.ForIn(S, List.of("k", "v"),
@@ -235,7 +245,7 @@ class AstPrinterTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"if", "nil", "trace", "trace_end", "argevent", "argstr", "arg1", "arg0", "1x", "a b", ""})
+    @ValueSource(strings = {"if", "nil", "elseif", "trace", "trace_end", "argevent", "argstr", "arg1", "arg0", "1x", "a b", ""})
     void unprintableNamesAreRejected(String word) {
         assertThrows(IllegalArgumentException.class, () -> p(n(word)));
         assertThrows(IllegalArgumentException.class, () -> AstPrinter.print(new Stmt.Var(S, List.of(word), List.of())));
@@ -243,7 +253,7 @@ class AstPrinterTest {
 
     @Test
     void unprintableFiltersAreRejected() {
-        for (String filter : new String[] {"a/b", "a\nb", ""}) {
+        for (String filter : new String[] {"a/b", "a\nb", "", " a", "a{", "}"}) {
             Stmt t = new Stmt.Trace(S, List.of(new Probe.FtraceFunction(S)), filter, Block.of());
             assertThrows(IllegalArgumentException.class, () -> AstPrinter.print(t), filter);
         }
