@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.function.Function;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.RandomDistribution;
 
 /**
  * jqwik arbitraries of random well-formed ASTs, for property tests in every module (this class
@@ -63,7 +64,9 @@ public final class AstArbitraries {
     }
 
     private static <T> Arbitrary<T> from(int maxChoices, Function<AstGenerator, T> build) {
+        // Uniform list sizes: jqwik's default favours short lists, which would mean tiny ASTs.
         return Arbitraries.integers().between(0, 0xffff).list().ofMaxSize(maxChoices)
+                .withSizeDistribution(RandomDistribution.uniform())
                 .map(choices -> build.apply(new AstGenerator(new Choices(List.copyOf(choices)))));
     }
 }

@@ -65,7 +65,7 @@ final class AstGenerator {
         frames.push(main);
         List<Stmt> statements = new ArrayList<>();
         int n = c.between(0, size);
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < n && !c.exhausted(); i++) {
             statements.add(topLevel());
         }
         return new Program(S, new Block(S, statements));
@@ -73,7 +73,7 @@ final class AstGenerator {
 
     /** A closed expression (no free names), as in a trace handler. */
     Expr expression(int depth) {
-        frames.push(new Frame(true, true));
+        frames.push(new Frame(false, true));
         return expr(depth);
     }
 
@@ -128,7 +128,7 @@ final class AstGenerator {
     private Block statements(int depth, boolean functionBody) {
         List<Stmt> list = new ArrayList<>();
         int n = depth <= 0 ? c.between(0, 1) : c.between(0, 3);
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < n && !c.exhausted(); i++) {
             list.add(stmt(depth - 1, false));
         }
         if (functionBody && c.oneIn(2)) {
