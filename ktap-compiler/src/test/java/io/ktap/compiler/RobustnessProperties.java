@@ -124,6 +124,25 @@ class RobustnessProperties {
                 Arbitraries.integers().between(0, 40), payload).as(Edit::new).list().ofMinSize(1).ofMaxSize(8);
     }
 
+    /** Probe headers go through ProbeSpecs: fuzz them with the characters EVENTDEFs are made of. */
+    @Property(tries = 2000)
+    void randomProbeHeaders(@ForAll("header") String header) {
+        assertWellFormed(("trace " + header + " { print(1) }\nprint(2)").getBytes(StandardCharsets.ISO_8859_1));
+        assertWellFormed((header + " { }").getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    @Provide
+    Arbitrary<String> header() {
+        Arbitrary<String> piece = Arbitraries.oneOf(
+                Arbitraries.of("probe:", "sdt:", "ftrace:", "function", "tp:", "syscalls", "sys_enter_*", "*", "?",
+                        "/lib/libc.so.6", ":", "malloc", "%return", "+", "-", "0x", "0x1f", "99999999999999999999",
+                        " ", "=", "%di", "$retval", "$stack", "$arg1", "$comm", "@", "(", ")", "+4($stack)", ":string",
+                        ":u32", ":b4@3/32", "[4]", ",", "/", "/ip==x/", "\"", "tick-", "profile-", "1", "ms", "s", "us",
+                        "name", "x=", "\n", "{", "}", "#", "--"),
+                Arbitraries.strings().withCharRange(' ', '~').ofMaxLength(3));
+        return piece.list().ofMaxSize(12).map(parts -> String.join("", parts));
+    }
+
     @Property(tries = 200)
     void everyPrefixOfACorpusScript(@ForAll("scriptIndex") int script, @ForAll("fraction") double fraction) {
         byte[] full = CORPUS.get(script);
