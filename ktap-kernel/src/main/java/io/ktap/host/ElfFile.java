@@ -69,7 +69,7 @@ public final class ElfFile {
     private ElfFile(Path path, ByteBuffer data) throws HostException {
         this.path = path;
         this.data = data;
-        if (data.capacity() < 64 || data.getInt(0) != 0x464c457f) {
+        if (data.capacity() < 64 || data.get(0) != 0x7f || data.get(1) != 'E' || data.get(2) != 'L' || data.get(3) != 'F') {
             throw fail("not an ELF file");
         }
         int elfClass = data.get(4);
