@@ -6,7 +6,6 @@ import com.sun.jna.Pointer;
 import io.ktap.host.internal.CommandLauncher;
 import io.ktap.host.internal.Errno;
 import io.ktap.host.internal.LibC;
-import io.ktap.host.internal.LongIntMap;
 import io.ktap.host.internal.Perf;
 import io.ktap.host.internal.PerfEventAttr;
 import io.ktap.host.internal.RingReader;
@@ -14,7 +13,6 @@ import io.ktap.host.internal.SampleLayout;
 import io.ktap.host.internal.Sys;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,9 +63,9 @@ public final class HostTracer implements AutoCloseable {
     private final List<CpuRing> rings = new ArrayList<>();
     private final List<Attachment> attachments = new ArrayList<>();
     private final List<AttachedEvent> events = new ArrayList<>();
-    private final LongIntMap idToAttachment = new LongIntMap();
     private final ReentrantLock lock = new ReentrantLock();
-    private final Dispatcher dispatcher = new Dispatcher();
+    private final RecordDispatcher dispatcher = new RecordDispatcher();
+    private final int[] drainCount = new int[1];
     private final boolean formatLost;
     private CommandLauncher launcher;
     private int[] targetThreads;
@@ -79,10 +77,6 @@ public final class HostTracer implements AutoCloseable {
     private boolean started;
     private boolean finished;
     private boolean closed;
-    private long samples;
-    private long lost;
-    private long unknownSamples;
-    private long otherRecords;
 
     /** One CPU's ring. */
     private static final class CpuRing {
@@ -428,7 +422,7 @@ public final class HostTracer implements AutoCloseable {
                 throw e;
             }
             for (long id : ids) {
-                idToAttachment.put(id, attachments.size());
+                dispatcher.register(id, event, a.layout);
             }
             attachments.add(a);
             events.add(event);
@@ -540,50 +534,16 @@ public final class HostTracer implements AutoCloseable {
     }
 
     private int drainAll(SampleHandler handler) {
-        Dispatcher d = dispatcher;
-        d.handler = handler;
-        int n = 0;
-        try {
-            for (CpuRing ring : rings) {
-                d.ring = ring;
-                n += ring.reader.drain(d);
-            }
-        } finally {
-            d.handler = null;
-            d.ring = null;
-        }
-        return n;
-    }
-
-    /** Turns ring records into handler calls; reused across batches (no allocation per batch). */
-    private final class Dispatcher implements RingReader.RecordSink {
-        SampleHandler handler;
-        CpuRing ring;
-        final SampleView view = new SampleView();
-
-        @Override
-        public void onRecord(ByteBuffer buffer, int offset, int type, int misc, int size) {
-            switch (type) {
-                case Perf.RECORD_SAMPLE -> {
-                    int index = idToAttachment.get(buffer.getLong(offset + Perf.HEADER_SIZE));
-                    if (index < 0) {
-                        unknownSamples++;
-                        return;
-                    }
-                    Attachment a = attachments.get(index);
-                    samples++;
-                    view.reset(buffer, offset, size, ring.cpu, a.event, a.layout);
-                    handler.onSample(view);
-                }
-                case Perf.RECORD_LOST -> {
-                    long count = buffer.getLong(offset + Perf.HEADER_SIZE + 8);
-                    ring.lostReported += count;
-                    lost += count;
-                    handler.onLost(ring.cpu, count);
-                }
-                default -> otherRecords++;
+        int[] records = drainCount;
+        records[0] = 0;
+        for (CpuRing ring : rings) {
+            try {
+                dispatcher.drain(ring.reader, ring.cpu, handler, records);
+            } finally {
+                ring.lostReported += dispatcher.lastDrainLost();
             }
         }
+        return records[0];
     }
 
     /** Ends a {@link #poll} blocked in another thread. Safe from any thread, also after close. */
@@ -681,7 +641,7 @@ public final class HostTracer implements AutoCloseable {
                     long unreported = perRing[r] - ring.lostReported;
                     if (unreported > 0) {
                         ring.lostReported += unreported;
-                        lost += unreported;
+                        dispatcher.lost += unreported;
                         handler.onLost(ring.cpu, unreported);
                     }
                 }
@@ -712,7 +672,8 @@ public final class HostTracer implements AutoCloseable {
             for (CpuRing r : rings) {
                 corrupt += r.reader.corruptions();
             }
-            return new Stats(samples, lost, unknownSamples, otherRecords, corrupt);
+            return new Stats(dispatcher.samples, dispatcher.lost, dispatcher.unknownSamples, dispatcher.otherRecords,
+                    corrupt);
         } finally {
             lock.unlock();
         }
