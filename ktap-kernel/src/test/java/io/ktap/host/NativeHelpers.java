@@ -29,8 +29,14 @@ final class NativeHelpers {
     }
 
     /** The binary built from {@code io/ktap/host/<name>.c}. */
-    static synchronized Path binary(String name) throws IOException, InterruptedException {
-        Path done = COMPILED.get(name);
+    static Path binary(String name) throws IOException, InterruptedException {
+        return binary(name, "");
+    }
+
+    /** The binary built from {@code io/ktap/host/<name>.c} with one extra gcc flag (e.g. {@code -no-pie}). */
+    static synchronized Path binary(String name, String flag) throws IOException, InterruptedException {
+        String key = flag.isEmpty() ? name : name + flag.replace('-', '_');
+        Path done = COMPILED.get(key);
         if (done != null) {
             return done;
         }
@@ -43,11 +49,15 @@ final class NativeHelpers {
             }
             Files.copy(in, source, StandardCopyOption.REPLACE_EXISTING);
         }
-        Path out = dir.resolve(name);
+        Path out = dir.resolve(key);
+        java.util.List<String> command = new java.util.ArrayList<>(
+                java.util.List.of("gcc", "-O1", "-Wall", "-Werror", "-o", out.toString(), source.toString()));
+        if (!flag.isEmpty()) {
+            command.add(1, flag);
+        }
         Process gcc;
         try {
-            gcc = new ProcessBuilder("gcc", "-O1", "-Wall", "-Werror", "-o", out.toString(), source.toString())
-                    .redirectErrorStream(true).start();
+            gcc = new ProcessBuilder(command).redirectErrorStream(true).start();
         } catch (IOException e) {
             assumeTrue(false, "gcc is needed to build the test helpers: " + e.getMessage());
             throw e;
@@ -56,7 +66,7 @@ final class NativeHelpers {
         if (!gcc.waitFor(120, TimeUnit.SECONDS) || gcc.exitValue() != 0) {
             throw new IOException("gcc failed for " + name + ":\n" + output);
         }
-        COMPILED.put(name, out);
+        COMPILED.put(key, out);
         return out;
     }
 }

@@ -13,6 +13,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Uprobes and uretprobes on a function of a real binary, created in tracefs and removed after. */
 class UprobeTest {
@@ -26,8 +28,10 @@ class UprobeTest {
         target = NativeHelpers.binary("uprobe_target");
     }
 
-    @Test
-    void uprobeCountsEveryCallAndUretprobeSeesEveryReturnValue() throws Exception {
+    @ParameterizedTest(name = "gcc {0}")
+    @ValueSource(strings = {"-pie", "-no-pie"})
+    void uprobeCountsEveryCallAndUretprobeSeesEveryReturnValue(String pie) throws Exception {
+        Path target = NativeHelpers.binary("uprobe_target", pie);
         ProcessBuilder cmd = new ProcessBuilder(target.toString(), Integer.toString(M));
         String group;
         List<String> created;
