@@ -91,6 +91,31 @@ final class SyntheticRing {
         LONGS.setRelease(buffer, Perf.MMAP_DATA_HEAD, head);
     }
 
+    /**
+     * Writes as many copies of a complete record (header included, size a multiple of 8) as fit
+     * in the free space, then publishes them with one store-release of the head, without
+     * allocating: the benchmark's stand-in for the kernel.
+     *
+     * @return the number of records written
+     */
+    int fill(byte[] record) {
+        long tail = (long) LONGS.getAcquire(buffer, Perf.MMAP_DATA_TAIL);
+        int n = 0;
+        while (dataSize - (head - tail) >= record.length) {
+            int at = (int) (head & (dataSize - 1));
+            int first = Math.min(record.length, dataSize - at);
+            buffer.put(PAGE + at, record, 0, first);
+            if (first < record.length) {
+                buffer.put(PAGE, record, first, record.length - first);
+            }
+            head += record.length;
+            n++;
+        }
+        LONGS.setRelease(buffer, Perf.MMAP_DATA_HEAD, head);
+        accepted += n;
+        return n;
+    }
+
     /** The body of a sample with IDENTIFIER|TID|TIME|CPU|RAW, as the kernel lays it out. */
     static byte[] sampleBody(long id, int pid, int tid, long time, int cpu, byte[] raw) {
         int rawSlot = (4 + raw.length + 7) & ~7;   // u32 size + data, padded to u64
