@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -77,6 +78,34 @@ class TracerLifecycleTest {
             Counter counter = new Counter(s -> true);
             SyscallCountTest.pollUntilTargetExited(tracer, counter);
             assertEquals(0, counter.all);
+        }
+    }
+
+    @Test
+    void profileSamplesTheCommandsCpuTimeWithCallchains() throws Exception {
+        Path helper = NativeHelpers.binary("getppid_loop");
+        ProcessBuilder cmd = new ProcessBuilder(helper.toString(), "300000");
+        try (HostTracer tracer = HostTracer.open(HostOptions.command(cmd).callchains(32).sampleIp(true))) {
+            AttachedEvent profile = tracer.attachProfile(Duration.ofMillis(1));
+            assertEquals(AttachedEvent.Kind.PROFILE, profile.kind());
+            assertTrue(profile.format().isEmpty());
+            Process child = tracer.command().orElseThrow();
+            Counter counter = new Counter(s -> s.event() == profile && s.pid() == child.pid());
+            tracer.start();
+            SyscallCountTest.awaitExit(child);
+            tracer.finish(counter);
+
+            long cpuNanos = tracer.counts(profile).hits();
+            // A software cpu-clock counter counts nanoseconds of the task's CPU time; its hrtimer
+            // fires once per elapsed 1 ms period (late firings make fewer samples, never more).
+            long samples = counter.matched + counter.lost;
+            assertTrue(samples >= 1 && samples <= cpuNanos / 1_000_000 + 1,
+                    samples + " samples for " + cpuNanos + " ns of cpu time");
+            assertEquals(counter.all, counter.matched, "per-task: only the command");
+            for (Sample s : counter.kept) {
+                assertEquals(0, s.raw().length);
+                assertTrue(s.callchain().length > 0 && s.ip() != 0, "callchain and ip recorded");
+            }
         }
     }
 
