@@ -12,6 +12,9 @@
  * fails with -EWOULDBLOCK); an open racing with unload either gets its
  * reference before unload starts, or fails with -ENXIO/-ENOENT once
  * debugfs_remove() has run, which waits for opens already in progress.
+ * (On 6.1 an open that lands in the instant between the refcount reaching
+ * zero and the module becoming GOING also fails with -ENXIO, but debugfs
+ * WARNs about it; nothing a module can prevent, so tests avoid that race.)
  *
  * The load protocol (chunk, event ids, options -> session handle) is designed
  * together with the C VM core in ../vm and is not part of this file yet.
