@@ -571,7 +571,7 @@ final class AstGenerator {
 
     private static final List<BinOp> COMPOUND = List.of(BinOp.ADD, BinOp.SUB, BinOp.MUL, BinOp.DIV, BinOp.MOD,
             BinOp.POW, BinOp.CONCAT);
-    private static final List<String> FIELDS = List.of("k", "name", "m", "count", "x1");
+    private static final List<String> FIELDS = List.of("k", "name", "m", "count", "x1", "if", "arg1", "argstr");
     private static final List<String> KEYS = List.of("k", "name", "if", "arg1", "a b", "", "trace", "_x", "x1");
     private static final List<String> BARE_BUILTINS = List.of("pid", "tid", "uid", "cpu", "execname", "print",
             "len", "arg");
