@@ -162,7 +162,10 @@ final class AstGenerator {
                 int n = c.between(1, 2);
                 List<Expr> values = exprs(2, 0, n);
                 for (int i = 0; i < n; i++) {
-                    names.add(freshName("g"));
+                    // tick and profile start timers only before '-N': elsewhere they are names
+                    String special = c.oneIn(8) ? c.pick(List.of("tick", "profile")) : null;
+                    names.add(special != null && !globals.contains(special) && !names.contains(special)
+                            ? special : freshName("g"));
                 }
                 globals.addAll(names);
                 return new Stmt.Var(S, names, values);
