@@ -60,6 +60,7 @@ class TraceApiTest {
         assertFalse(Limits.defaults().hasUnlimited());
         assertTrue(Limits.defaults().instructions(0).hasUnlimited());
         assertEquals(5, Limits.defaults().instructions(5).mainInstructions());
+        assertEquals(100_000, Limits.defaults().handlerInstructions());
     }
 
     @Test
