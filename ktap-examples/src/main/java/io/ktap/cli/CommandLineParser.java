@@ -107,14 +107,6 @@ public final class CommandLineParser {
                     backend = Backend.fromOptionName(b).orElseThrow(
                             () -> new BadUsage("unknown backend '" + b + "' (expected auto, kernel, host or sim)"));
                 }
-                case "--max-instructions" -> limits = limits.withMaxInstructions(
-                        number(name, value(name, attached, "a count"), "count", 0, Long.MAX_VALUE));
-                case "--max-call-depth" -> limits = limits.withMaxCallDepth(
-                        number(name, value(name, attached, "a depth"), "depth", 1, Integer.MAX_VALUE));
-                case "--max-string-bytes" -> limits = limits.withMaxStringBytes(
-                        number(name, value(name, attached, "a size"), "size", 1, Integer.MAX_VALUE));
-                case "--max-table-entries" -> limits = limits.withMaxTableEntries(
-                        number(name, value(name, attached, "a count"), "count", 1, Integer.MAX_VALUE));
                 case "-le" -> {
                     once(name);
                     String glob = null;
@@ -123,7 +115,11 @@ public final class CommandLineParser {
                     }
                     listEvents = Optional.ofNullable(glob);
                 }
-                default -> throw new BadUsage("unknown option '" + arg + "'");
+                default -> {
+                    LimitOption limit = LimitOption.fromOption(name).orElseThrow(
+                            () -> new BadUsage("unknown option '" + arg + "'"));
+                    limits = limits.with(limit, number(name, value(name, attached, "a count"), "count", 0, limit.max()));
+                }
             }
         }
         return listEvents != null ? listEventsInvocation() : runInvocation();

@@ -175,7 +175,7 @@ public final class KtapCli {
         }
         boolean simulated = Backends.SIM.equals(backend.name());
         TraceOptions options = TraceOptions.defaults()
-                .limits(limits(o.limits()))
+                .limits(o.limits().applyTo(Limits.defaults()))
                 .scriptArgs(name, o.scriptArgs());
         if (o.pid().isPresent()) {
             options = options.pid(o.pid().getAsInt());
@@ -183,8 +183,8 @@ public final class KtapCli {
         if (o.cpu().isPresent()) {
             options = options.cpu(o.cpu().getAsInt());
         }
-        if (o.limits().maxInstructions().orElse(-1) == 0 && backend.name().equals(Backends.KERNEL)) {
-            err.println("ktap: --max-instructions 0 (unlimited) is refused by the kernel backend");
+        if (options.limits().hasUnlimited() && backend.name().equals(Backends.KERNEL)) {
+            err.println("ktap: the kernel backend refuses unlimited (0) limits: " + options.limits());
             return ExitStatus.USAGE;
         }
         if (o.verbose()) {
@@ -305,23 +305,6 @@ public final class KtapCli {
         }
         err.println("ktap: backend " + o.backend().optionName() + " cannot run here: " + cause);
         return null;
-    }
-
-    private static Limits limits(LimitOverrides o) {
-        Limits limits = Limits.defaults();
-        if (o.maxInstructions().isPresent()) {
-            limits = limits.instructions(o.maxInstructions().getAsLong());
-        }
-        if (o.maxCallDepth().isPresent()) {
-            limits = limits.callDepth(Math.toIntExact(o.maxCallDepth().getAsLong()));
-        }
-        if (o.maxStringBytes().isPresent()) {
-            limits = limits.stringBytes(Math.toIntExact(o.maxStringBytes().getAsLong()));
-        }
-        if (o.maxTableEntries().isPresent()) {
-            limits = limits.tableEntries(Math.toIntExact(o.maxTableEntries().getAsLong()));
-        }
-        return limits;
     }
 
     private static byte[] readSource(ScriptSource source) throws IOException {

@@ -1,57 +1,46 @@
 package io.ktap.cli;
 
+import io.ktap.trace.Limits;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Objects;
-import java.util.OptionalLong;
 
 /**
- * The resource limits given on the command line; an empty value keeps the backend's default.
- *
- * @param maxInstructions instructions one handler invocation (the main chunk and the end block
- *                        included) may execute; 0 means unlimited, which only userspace backends accept
- * @param maxCallDepth    nested calls a handler may make (tail calls do not count)
- * @param maxStringBytes  bytes in one string
- * @param maxTableEntries entries in one table
+ * The {@code --max-*} limits given on the command line; a limit not given keeps the backend's
+ * default ({@link Limits#defaults()}).
  */
-public record LimitOverrides(
-        OptionalLong maxInstructions,
-        OptionalLong maxCallDepth,
-        OptionalLong maxStringBytes,
-        OptionalLong maxTableEntries) {
+public record LimitOverrides(Map<LimitOption, Long> values) {
 
-    /** No overrides: every limit is the backend's default. */
-    public static final LimitOverrides NONE =
-            new LimitOverrides(OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty());
+    /** No overrides. */
+    public static final LimitOverrides NONE = new LimitOverrides(Map.of());
 
     public LimitOverrides {
-        Objects.requireNonNull(maxInstructions, "maxInstructions");
-        Objects.requireNonNull(maxCallDepth, "maxCallDepth");
-        Objects.requireNonNull(maxStringBytes, "maxStringBytes");
-        Objects.requireNonNull(maxTableEntries, "maxTableEntries");
-        requireAtLeast(maxInstructions, 0, "maxInstructions");
-        requireAtLeast(maxCallDepth, 1, "maxCallDepth");
-        requireAtLeast(maxStringBytes, 1, "maxStringBytes");
-        requireAtLeast(maxTableEntries, 1, "maxTableEntries");
-    }
-
-    public LimitOverrides withMaxInstructions(long n) {
-        return new LimitOverrides(OptionalLong.of(n), maxCallDepth, maxStringBytes, maxTableEntries);
-    }
-
-    public LimitOverrides withMaxCallDepth(long n) {
-        return new LimitOverrides(maxInstructions, OptionalLong.of(n), maxStringBytes, maxTableEntries);
-    }
-
-    public LimitOverrides withMaxStringBytes(long n) {
-        return new LimitOverrides(maxInstructions, maxCallDepth, OptionalLong.of(n), maxTableEntries);
-    }
-
-    public LimitOverrides withMaxTableEntries(long n) {
-        return new LimitOverrides(maxInstructions, maxCallDepth, maxStringBytes, OptionalLong.of(n));
-    }
-
-    private static void requireAtLeast(OptionalLong value, long min, String what) {
-        if (value.isPresent() && value.getAsLong() < min) {
-            throw new IllegalArgumentException(what + " must be at least " + min + ", not " + value.getAsLong());
+        EnumMap<LimitOption, Long> copy = new EnumMap<>(LimitOption.class);
+        for (Map.Entry<LimitOption, Long> e : values.entrySet()) {
+            long n = Objects.requireNonNull(e.getValue(), "value");
+            if (n < 0 || n > e.getKey().max()) {
+                throw new IllegalArgumentException(e.getKey().option() + " must be 0.." + e.getKey().max() + ", not " + n);
+            }
+            copy.put(e.getKey(), n);
         }
+        values = Collections.unmodifiableMap(copy);
+    }
+
+    /** These overrides and {@code option} set to {@code n}. */
+    public LimitOverrides with(LimitOption option, long n) {
+        EnumMap<LimitOption, Long> copy = new EnumMap<>(LimitOption.class);
+        copy.putAll(values);
+        copy.put(option, n);
+        return new LimitOverrides(copy);
+    }
+
+    /** {@code base} with every override applied, in {@link LimitOption} order. */
+    public Limits applyTo(Limits base) {
+        Limits limits = base;
+        for (Map.Entry<LimitOption, Long> e : values.entrySet()) {
+            limits = e.getKey().apply(limits, e.getValue());
+        }
+        return limits;
     }
 }

@@ -24,21 +24,28 @@ final class Usage {
               -b                      print the program's bytecode, run nothing
               -le [GLOB]              list the host's tracepoints, or those matching GLOB
                                       (e.g. 'syscalls:*open*')
-              --backend NAME          where the handlers run: auto (the default: the kernel
-                                      module if loaded, else the host), kernel, host or sim
+              --backend NAME          where the handlers run: kernel, host, sim, or auto (the
+                                      default): the kernel module if loaded, else the host,
+                                      else sim with a warning
               -f, --format FORMAT     text (the default) or json: one JSON object a line,
                                       {"type": ..., "data": ...}
-              --max-instructions N    instructions one handler run may execute
-                                      (0: unlimited, on the host and sim backends only)
-              --max-call-depth N      calls one handler run may nest
-              --max-string-bytes N    bytes in one string
-              --max-table-entries N   entries in one table
               -V, --version           print the version
               -h, --help              print this help
               -- CMD [args...]        start CMD, trace it, and stop when it exits
 
+            Limits (N = 0 lifts a limit, on the host and sim backends only):
+            %s
             Exit status: 0 success, 1 runtime error, 2 usage or compile error.
-            """;
+            """.formatted(limitLines());
+
+    private static String limitLines() {
+        StringBuilder sb = new StringBuilder();
+        for (LimitOption l : LimitOption.values()) {
+            String left = "  " + l.option() + " N";
+            sb.append(left).append(" ".repeat(Math.max(1, 30 - left.length()))).append(l.description()).append('\n');
+        }
+        return sb.toString();
+    }
 
     private Usage() {
     }

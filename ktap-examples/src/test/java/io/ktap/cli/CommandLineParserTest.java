@@ -6,10 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import io.ktap.trace.Limits;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -94,9 +95,24 @@ class CommandLineParserTest {
     @Test
     void limits() {
         RunOptions o = run("--max-instructions", "0", "--max-call-depth=50", "--max-string-bytes", "511",
-                "--max-table-entries", "10000", "s.kp");
-        assertEquals(new LimitOverrides(OptionalLong.of(0), OptionalLong.of(50), OptionalLong.of(511),
-                OptionalLong.of(10000)), o.limits());
+                "--max-table-entries", "10000", "--max-handler-instructions", "7", "--max-main-instructions", "8",
+                "--max-stack-slots", "9", "--max-tables", "10", "--max-string-pool-bytes", "11", "--max-closures", "12",
+                "s.kp");
+        assertEquals(Map.of(LimitOption.INSTRUCTIONS, 0L, LimitOption.CALL_DEPTH, 50L, LimitOption.STRING_BYTES, 511L,
+                LimitOption.TABLE_ENTRIES, 10000L, LimitOption.HANDLER_INSTRUCTIONS, 7L,
+                LimitOption.MAIN_INSTRUCTIONS, 8L, LimitOption.STACK_SLOTS, 9L, LimitOption.TABLES, 10L,
+                LimitOption.STRING_POOL_BYTES, 11L, LimitOption.CLOSURES, 12L), o.limits().values());
+        assertEquals(new Limits(7, 8, 50, 9, 511, 10, 10000, 11, 12), o.limits().applyTo(Limits.defaults()));
+    }
+
+    @Test
+    void everyLimitHasAnOptionAndTheGeneralInstructionBudgetIsRefinedByTheSpecificOnes() {
+        assertEquals(Limits.defaults().instructions(5).mainInstructions(9),
+                run("--max-main-instructions", "9", "--max-instructions", "5", "s.kp").limits().applyTo(Limits.defaults()));
+        for (LimitOption l : LimitOption.values()) {
+            assertEquals(Map.of(l, 0L), run(l.option(), "0", "s.kp").limits().values());
+            assertTrue(run(l.option(), "0", "s.kp").limits().applyTo(Limits.defaults()).hasUnlimited(), l.option());
+        }
     }
 
     @Test
@@ -143,8 +159,9 @@ class CommandLineParserTest {
         "--backend= s.kp                   | unknown backend '' (expected auto, kernel, host or sim)",
         "-f yaml s.kp                      | unknown output format 'yaml' (expected text or json)",
         "--max-instructions -1 s.kp        | option --max-instructions: the count must be at least 0, not -1",
-        "--max-call-depth 0 s.kp           | option --max-call-depth: the depth must be at least 1, not 0",
-        "--max-string-bytes 0 s.kp         | option --max-string-bytes: the size must be at least 1, not 0",
+        "--max-call-depth x s.kp           | option --max-call-depth: 'x' is not a count",
+        "--max-closures                    | option --max-closures needs a count",
+        "--max-tables 1 --max-tables 2 s.kp | option --max-tables given twice",
         "--max-table-entries 3000000000 s.kp | option --max-table-entries: the count must be at most 2147483647, not 3000000000",
         "-e a -e b                         | option -e given twice",
         "-o a -o b s.kp                    | option -o given twice",

@@ -290,8 +290,9 @@ class KtapCliTest {
     @Test
     void unlimitedInstructionsAreRefusedOnTheKernel() throws IOException {
         kernel = new RecordingBackend("kernel", List.of(), List.of());
-        assertEquals(ExitStatus.USAGE, run("--backend", "kernel", "--max-instructions", "0", script("ok").toString()));
-        assertEquals("ktap: --max-instructions 0 (unlimited) is refused by the kernel backend\n", err());
+        assertEquals(ExitStatus.USAGE, run("--backend", "kernel", "--max-closures", "0", script("ok").toString()));
+        assertEquals("ktap: the kernel backend refuses unlimited (0) limits: "
+                + Limits.defaults().closures(0) + "\n", err());
     }
 
     @Test
