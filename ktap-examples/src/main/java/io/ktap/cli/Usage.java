@@ -42,7 +42,7 @@ final class Usage {
         StringBuilder sb = new StringBuilder();
         for (LimitOption l : LimitOption.values()) {
             String left = "  " + l.option() + " N";
-            sb.append(left).append(" ".repeat(Math.max(1, 30 - left.length()))).append(l.description()).append('\n');
+            sb.append(left).append(" ".repeat(Math.max(1, 32 - left.length()))).append(l.description()).append('\n');
         }
         return sb.toString();
     }
