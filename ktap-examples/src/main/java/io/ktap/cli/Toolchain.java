@@ -1,5 +1,7 @@
 package io.ktap.cli;
 
+import io.ktap.compiler.CompileResult;
+import io.ktap.compiler.KtapCompiler;
 import java.util.Optional;
 
 /**
@@ -12,9 +14,12 @@ final class Toolchain {
     private Toolchain() {
     }
 
-    /** The ktap language compiler; empty while ktap-compiler has no parser. */
+    /** The ktap language compiler, ktap-compiler's {@link KtapCompiler}. */
     static Optional<Frontend> frontend() {
-        return Optional.empty();
+        return Optional.of((name, source) -> {
+            CompileResult r = KtapCompiler.compile(name, source);
+            return new Frontend.Result(r.program(), r.diagnostics());
+        });
     }
 
     /** Codegen and the disassembler for {@code -b}; empty while ktap-bytecode has none. */
