@@ -3,6 +3,12 @@ package io.ktap.cli;
 import io.ktap.ast.Diagnostic;
 import io.ktap.ast.Program;
 import io.ktap.ast.Stmt;
+import io.ktap.bytecode.Chunk;
+import io.ktap.bytecode.ChunkWriter;
+import io.ktap.bytecode.Codegen;
+import io.ktap.bytecode.CodegenResult;
+import io.ktap.bytecode.Disassembler;
+import io.ktap.bytecode.Verifier;
 import io.ktap.trace.Backends;
 import io.ktap.trace.Limits;
 import io.ktap.trace.TraceBackend;
@@ -37,11 +43,10 @@ import java.util.function.Function;
  */
 public final class KtapCli {
 
-    /** How the program's text output is encoded: ktap strings are bytes, one per char. */
+    /** How text output is encoded: the records' text is Unicode (script bytes decoded as UTF-8). */
     static final Charset OUTPUT_CHARSET = StandardCharsets.UTF_8;
 
     private final Optional<Frontend> frontend;
-    private final Optional<Disassembler> disassembler;
     private final Function<String, TraceBackend> backends;
     private final TracefsEvents tracefs;
     private final PrintStream out;
@@ -49,16 +54,14 @@ public final class KtapCli {
 
     /**
      * @param frontend     the script compiler, or empty in a build without one
-     * @param disassembler the bytecode lister for {@code -b}, or empty in a build without one
      * @param backends     the backend for a {@code --backend} name ({@link Backends#byName})
      * @param tracefs      where {@code -le} reads the host's events
      * @param out          standard output: the program's output, listings, help
      * @param err          standard error: diagnostics, runtime errors, the banner
      */
-    public KtapCli(Optional<Frontend> frontend, Optional<Disassembler> disassembler,
-            Function<String, TraceBackend> backends, TracefsEvents tracefs, PrintStream out, PrintStream err) {
+    public KtapCli(Optional<Frontend> frontend, Function<String, TraceBackend> backends, TracefsEvents tracefs,
+            PrintStream out, PrintStream err) {
         this.frontend = Objects.requireNonNull(frontend, "frontend");
-        this.disassembler = Objects.requireNonNull(disassembler, "disassembler");
         this.backends = Objects.requireNonNull(backends, "backends");
         this.tracefs = Objects.requireNonNull(tracefs, "tracefs");
         this.out = Objects.requireNonNull(out, "out");
@@ -67,7 +70,7 @@ public final class KtapCli {
 
     /** The command as shipped: this build's compiler, disassembler and backends. */
     public static KtapCli standard(PrintStream out, PrintStream err) {
-        return new KtapCli(Toolchain.frontend(), Toolchain.disassembler(), Backends::byName, new TracefsEvents(), out, err);
+        return new KtapCli(Toolchain.frontend(), Backends::byName, new TracefsEvents(), out, err);
     }
 
     public static void main(String[] args) {
@@ -148,15 +151,35 @@ public final class KtapCli {
         if (o.verbose()) {
             err.printf("ktap: compiled %s in %d ms%n", name, (System.nanoTime() - compileStart) / 1_000_000);
         }
+        // Generate the bytecode here, whatever the backend does with the program, so that a program
+        // the code generator refuses is a compile error (exit 2) like any other.
+        Limits limits = o.limits().applyTo(Limits.defaults());
+        CodegenResult codegen = Codegen.compile(program, ChunkLimits.of(limits));
+        for (Diagnostic d : codegen.diagnostics()) {
+            err.println(d);
+        }
+        if (!codegen.ok()) {
+            long errors = codegen.diagnostics().stream().filter(Diagnostic::isError).count();
+            err.println(errors + (errors == 1 ? " error" : " errors"));
+            return ExitStatus.USAGE;
+        }
+        Chunk chunk = codegen.orThrow();
         if (o.dumpBytecode()) {
-            if (disassembler.isEmpty()) {
-                err.println("ktap: -b: this build has no bytecode compiler");
-                return ExitStatus.RUNTIME_ERROR;
-            }
-            out.print(disassembler.get().disassemble(name, program));
+            out.print(Disassembler.disassemble(chunk));
         }
         if (o.dryRun()) {
-            out.println(name + ": ok: " + ProgramSummary.of(program));
+            Verifier.Policy policy = o.backend() == Backend.KERNEL ? Verifier.Policy.KERNEL : Verifier.Policy.USERSPACE;
+            List<Verifier.Error> rejected = Verifier.verify(chunk, policy);
+            if (!rejected.isEmpty()) {
+                // The code generator's own output failed verification: a bug in the SDK, not in the script.
+                for (Verifier.Error e : rejected) {
+                    err.println(name + ": " + e);
+                }
+                err.println("ktap: internal error: the generated chunk does not verify");
+                return ExitStatus.RUNTIME_ERROR;
+            }
+            out.println(name + ": ok: " + ProgramSummary.of(program) + "; chunk of "
+                    + ChunkWriter.write(chunk).length + " bytes, verified");
         }
         if (o.compileOnly()) {
             return ExitStatus.OK;
@@ -165,17 +188,17 @@ public final class KtapCli {
             err.println("ktap: -p " + o.pid().getAsInt() + ": no such process");
             return ExitStatus.USAGE;
         }
-        return trace(o, name, program);
+        return trace(o, name, program, limits);
     }
 
-    private int trace(RunOptions o, String name, Program program) {
+    private int trace(RunOptions o, String name, Program program, Limits limits) {
         TraceBackend backend = selectBackend(o);
         if (backend == null) {
             return ExitStatus.RUNTIME_ERROR;
         }
         boolean simulated = Backends.SIM.equals(backend.name());
         TraceOptions options = TraceOptions.defaults()
-                .limits(o.limits().applyTo(Limits.defaults()))
+                .limits(limits)
                 .scriptArgs(name, o.scriptArgs());
         if (o.pid().isPresent()) {
             options = options.pid(o.pid().getAsInt());

@@ -5,9 +5,9 @@ import io.ktap.compiler.KtapCompiler;
 import java.util.Optional;
 
 /**
- * The SDK parts the command is built from: where the {@link Frontend} (ktap-compiler) and the
- * {@link Disassembler} (ktap-bytecode) are wired in. Backends need no wiring: they are found on the
- * class path through {@link io.ktap.trace.Backends}.
+ * Where the command's {@link Frontend} (ktap-compiler) is wired in. Code generation comes from
+ * ktap-bytecode directly; backends need no wiring: they are found on the class path through
+ * {@link io.ktap.trace.Backends}.
  */
 final class Toolchain {
 
@@ -20,10 +20,5 @@ final class Toolchain {
             CompileResult r = KtapCompiler.compile(name, source);
             return new Frontend.Result(r.program(), r.diagnostics());
         });
-    }
-
-    /** Codegen and the disassembler for {@code -b}; empty while ktap-bytecode has none. */
-    static Optional<Disassembler> disassembler() {
-        return Optional.empty();
     }
 }

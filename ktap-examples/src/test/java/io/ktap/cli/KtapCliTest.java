@@ -70,8 +70,8 @@ class KtapCliTest {
     private TraceBackend kernel = RecordingBackend.unavailable("kernel", "the ktapvm module is not loaded");
     private TraceBackend host = RecordingBackend.unavailable("host", "no perf access");
 
-    private KtapCli cli(Optional<Frontend> fe, Optional<Disassembler> dis, Path tracefs) {
-        return new KtapCli(fe, dis, name -> switch (name) {
+    private KtapCli cli(Optional<Frontend> fe, Path tracefs) {
+        return new KtapCli(fe, name -> switch (name) {
             case "sim" -> sim;
             case "kernel" -> kernel;
             case "host" -> host;
@@ -83,8 +83,7 @@ class KtapCliTest {
     }
 
     private int run(String... args) {
-        return cli(Optional.of(frontend), Optional.of((name, p) -> "listing of " + name + "\n"), dir.resolve("tracefs"))
-                .run(List.of(args));
+        return cli(Optional.of(frontend), dir.resolve("tracefs")).run(List.of(args));
     }
 
     private String out() {
@@ -185,7 +184,8 @@ class KtapCliTest {
     void dryRunCompilesReportsAndRunsNothing() throws IOException {
         Path s = script("ok");
         assertEquals(ExitStatus.OK, run("-d", s.toString()));
-        assertEquals(s + ": ok: 1 trace block, 1 timer, a trace_end block\n", out());
+        assertTrue(out().matches(java.util.regex.Pattern.quote(s + ": ok: 1 trace block, 1 timer, a trace_end block; chunk of ")
+                + "\\d+ bytes, verified\n"), out());
         assertTrue(sim.opened.isEmpty());
     }
 
@@ -193,15 +193,9 @@ class KtapCliTest {
     void dumpBytecodePrintsTheListingAndRunsNothing() throws IOException {
         Path s = script("ok");
         assertEquals(ExitStatus.OK, run("-b", s.toString()));
-        assertEquals("listing of " + s + "\n", out());
+        assertTrue(out().startsWith("chunk "), out());
+        assertTrue(out().contains("probes"), out());
         assertTrue(sim.opened.isEmpty());
-    }
-
-    @Test
-    void aBuildWithoutTheBytecodeCompilerSaysSoForDashB() throws IOException {
-        int status = cli(Optional.of(frontend), Optional.empty(), dir).run(List.of("-b", script("ok").toString()));
-        assertEquals(ExitStatus.RUNTIME_ERROR, status);
-        assertEquals("ktap: -b: this build has no bytecode compiler\n", err());
     }
 
     @Test
@@ -297,7 +291,7 @@ class KtapCliTest {
 
     @Test
     void aBuildWithoutACompilerSaysSo() throws IOException {
-        int status = cli(Optional.empty(), Optional.empty(), dir).run(List.of(script("ok").toString()));
+        int status = cli(Optional.empty(), dir).run(List.of(script("ok").toString()));
         assertEquals(ExitStatus.USAGE, status);
         assertEquals("ktap: this build has no ktap script compiler\n", err());
     }

@@ -51,8 +51,9 @@ class StandardToolchainTest {
     @Test
     void theReadmeScriptsHaveTheBlocksTheySayTheyHave() {
         assertEquals(ExitStatus.OK, ktap("-d", SCRIPTS.resolve("syscalls-hist.kp").toString()));
-        assertEquals(SCRIPTS.resolve("syscalls-hist.kp") + ": ok: 1 trace block, 1 timer, a trace_end block\n",
-                out.toString(StandardCharsets.UTF_8));
+        assertTrue(out.toString(StandardCharsets.UTF_8).startsWith(
+                SCRIPTS.resolve("syscalls-hist.kp") + ": ok: 1 trace block, 1 timer, a trace_end block; chunk of "),
+                out::toString);
     }
 
     @Test
@@ -75,7 +76,33 @@ class StandardToolchainTest {
     @Test
     void aDryRunOfAValidOneLiner() {
         assertEquals(ExitStatus.OK, ktap("-d", "-e", "trace syscalls:* { print(argevent) }"));
-        assertEquals("-e: ok: 1 trace block, 0 timers, no trace_end block\n", out.toString(StandardCharsets.UTF_8));
+        assertTrue(out.toString(StandardCharsets.UTF_8).matches(
+                "-e: ok: 1 trace block, 0 timers, no trace_end block; chunk of \\d+ bytes, verified\n"), out::toString);
         assertFalse(err.toString(StandardCharsets.UTF_8).contains("error"));
+    }
+
+    @Test
+    void dumpBytecodeListsTheChunkOfTheScript() {
+        assertEquals(ExitStatus.OK, ktap("-b", SCRIPTS.resolve("helloworld.kp").toString()));
+        String listing = out.toString(StandardCharsets.UTF_8);
+        assertTrue(listing.startsWith("chunk \"" + SCRIPTS.resolve("helloworld.kp") + "\""), listing);
+        assertTrue(listing.contains("\"Hello World! I am ktap\""), listing);
+        assertTrue(listing.contains("print"), listing);
+    }
+
+    @Test
+    void limitsOnTheCommandLineAreTheChunksLimits() {
+        assertEquals(ExitStatus.OK, ktap("-b", "--max-handler-instructions", "777", "--max-string-bytes", "100",
+                "-e", "print(1)"));
+        String listing = out.toString(StandardCharsets.UTF_8);
+        assertTrue(listing.contains("handler budget 777,"), listing);
+        assertTrue(listing.contains("string length 100,"), listing);
+    }
+
+    @Test
+    void aStringConstantLongerThanTheStringLimitIsACompileError() {
+        assertEquals(ExitStatus.USAGE, ktap("-d", "--max-string-bytes", "4", "-e", "print(\"hello\")"));
+        String e = err.toString(StandardCharsets.UTF_8);
+        assertTrue(e.startsWith("-e:1:7: error: "), e);
     }
 }
