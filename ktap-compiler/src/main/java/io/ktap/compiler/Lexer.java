@@ -13,6 +13,9 @@ import io.ktap.ast.Span;
  */
 final class Lexer {
 
+    /** The {@link Token#number()} of a string token whose closing quote or bracket is missing. */
+    static final long UNTERMINATED = 1;
+
     private final String file;
     private final String src;
     private final int length;
@@ -22,6 +25,10 @@ final class Lexer {
     private int line = 1;
     private int lineStart;
     private boolean newlineBefore;
+    /** Where the last run of invalid characters started, or -1. */
+    private int lastInvalidStart = -1;
+    /** Whether the last long bracket scanned was missing its closing bracket. */
+    private boolean longBracketUnterminated;
 
     Lexer(String file, String src, Diagnostics diagnostics) {
         this.file = file;
@@ -55,6 +62,11 @@ final class Lexer {
         this.pos = pos;
         this.line = line;
         this.lineStart = lineStart;
+    }
+
+    /** Where the last run of invalid characters started, or -1 if there was none. */
+    int lastInvalidStart() {
+        return lastInvalidStart;
     }
 
     Span span(int line, int col, int endLine, int endCol) {
@@ -131,13 +143,23 @@ final class Lexer {
                 return at(1, '=') ? punct(TokenKind.GE, 2, start, startCol) : punct(TokenKind.GT, 1, start, startCol);
             }
             case '&' -> {
-                if (at(1, '&')) {
-                    return punct(TokenKind.AMPAMP, 2, start, startCol);
+                if (!at(1, '&')) {
+                    misspelled(startCol, "'&': logical and is '&&' (there are no bitwise operators)");
+                    return punct(TokenKind.AMPAMP, 1, start, startCol);
                 }
+                return punct(TokenKind.AMPAMP, 2, start, startCol);
             }
             case '|' -> {
-                if (at(1, '|')) {
-                    return punct(TokenKind.BARBAR, 2, start, startCol);
+                if (!at(1, '|')) {
+                    misspelled(startCol, "'|': logical or is '||' (there are no bitwise operators)");
+                    return punct(TokenKind.BARBAR, 1, start, startCol);
+                }
+                return punct(TokenKind.BARBAR, 2, start, startCol);
+            }
+            case '~' -> {
+                if (at(1, '=')) {
+                    misspelled(startCol, "'~=': the inequality operator is '!='");
+                    return punct(TokenKind.NE, 2, start, startCol);
                 }
             }
             case '.' -> {
@@ -187,32 +209,33 @@ final class Lexer {
     private void invalidCharacters(int startCol) {
         char c = src.charAt(pos);
         int startLine = line;
-        String message;
-        if (c == '~' && at(1, '=')) {
-            message = "unexpected '~=': the inequality operator is '!='";
-            pos += 2;
-        } else if (c == '&' || c == '|') {
-            message = "unexpected '" + c + "': logical operators are '&&' and '||' (there are no bitwise operators)";
+        lastInvalidStart = pos;
+        String message = "unexpected " + (c >= 0x21 && c < 0x7f ? "character " : "") + describeChar(c);
+        pos++;
+        int n = 1;
+        while (pos < length && isInvalidStart(src.charAt(pos))) {
             pos++;
-        } else {
-            message = "unexpected character " + describeChar(c);
-            int n = 0;
-            while (pos < length && isInvalidStart(src.charAt(pos))) {
-                pos++;
-                n++;
-            }
-            if (n > 1) {
-                message += " (and " + (n - 1) + " more invalid byte" + (n > 2 ? "s" : "") + ")";
-            }
+            n++;
+        }
+        if (n > 1) {
+            message += " (and " + (n - 1) + " more invalid byte" + (n > 2 ? "s" : "") + ")";
         }
         diagnostics.error(span(startLine, startCol, startLine, pos - lineStart), ErrorCode.UNEXPECTED_CHARACTER, message);
+    }
+
+    /**
+     * Reports an operator spelled as in C or Lua rather than ktap; the lexer then reads it as the
+     * ktap operator, so that parsing goes on without a second error.
+     */
+    private void misspelled(int startCol, String what) {
+        diagnostics.error(span(line, startCol, line, startCol), ErrorCode.UNEXPECTED_CHARACTER, "unexpected " + what);
     }
 
     private boolean isInvalidStart(char c) {
         if (isNameStart(c) || isDigit(c) || isBlank(c) || c == '\n') {
             return false;
         }
-        return "\"'[]+-*/%^=!<>.(){};:,#".indexOf(c) < 0 && c != '&' && c != '|' && c != '~';
+        return "\"'[]+-*/%^=!<>.(){};:,#&|".indexOf(c) < 0 && !(c == '~' && at(1, '='));
     }
 
     static String describeChar(char c) {
@@ -273,8 +296,10 @@ final class Lexer {
         int startLine = line;
         pos++;
         StringBuilder sb = new StringBuilder();
+        long terminated = 0;
         while (true) {
             if (pos >= length || src.charAt(pos) == '\n' || src.charAt(pos) == '\r') {
+                terminated = UNTERMINATED;
                 diagnostics.error(span(startLine, startCol, startLine, startCol), ErrorCode.UNTERMINATED_STRING,
                         "unterminated string (a string ends on the line it starts; use \\n or [[ ]] for line breaks)");
                 break;
@@ -292,7 +317,7 @@ final class Lexer {
             }
         }
         return new Token(TokenKind.STRING, start, pos, startLine, startCol, line, Math.max(1, pos - lineStart),
-                sb.toString(), 0, newlineBefore);
+                sb.toString(), terminated, newlineBefore);
     }
 
     /** Decodes the escape at {@code pos} (a backslash) into {@code sb}. */
@@ -390,6 +415,7 @@ final class Lexer {
         }
         int contentStart = pos;
         StringBuilder sb = null;
+        longBracketUnterminated = false;
         while (pos < length) {
             char c = src.charAt(pos);
             if (c == ']' && closesLongBracket(level)) {
@@ -413,6 +439,7 @@ final class Lexer {
                 pos++;
             }
         }
+        longBracketUnterminated = true;
         diagnostics.error(span(startLine, startCol, startLine, startCol + level + 1), ErrorCode.UNTERMINATED_LONG_BRACKET,
                 "unterminated " + what + " (missing ']" + "=".repeat(level) + "]')");
         return sb == null ? src.substring(contentStart, pos) : sb.append(src, contentStart, pos).toString();
@@ -431,7 +458,7 @@ final class Lexer {
     private Token longString(int level, int start, int startLine, int startCol) {
         String value = longBracket(level, startLine, startCol, "long string");
         return new Token(TokenKind.STRING, start, pos, startLine, startCol, line, Math.max(1, pos - lineStart),
-                value, 0, newlineBefore);
+                value, longBracketUnterminated ? UNTERMINATED : 0, newlineBefore);
     }
 
     private void skipBlanksAndComments() {

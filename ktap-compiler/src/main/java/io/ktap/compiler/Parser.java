@@ -114,8 +114,24 @@ final class Parser {
     }
 
     private SyntaxError error(Token at, ErrorCode code, String message) {
-        diagnostics.error(span(at), code, message);
+        if (!afterUnterminatedString() && !afterInvalidCharacters(at)) {
+            diagnostics.error(span(at), code, message);
+        }
         return new SyntaxError();
+    }
+
+    /** Whether invalid characters were skipped right before {@code at}: then they are the news. */
+    private boolean afterInvalidCharacters(Token at) {
+        int invalid = lexer.lastInvalidStart();
+        return invalid >= 0 && invalid >= prev.end() && invalid < at.start();
+    }
+
+    /**
+     * Whether the last token was a string the lexer reported as unterminated: the error that
+     * follows it (its closing parenthesis was swallowed) is a consequence, not news.
+     */
+    private boolean afterUnterminatedString() {
+        return prev != null && prev.kind() == TokenKind.STRING && prev.number() == Lexer.UNTERMINATED;
     }
 
     private SyntaxError error(Span at, ErrorCode code, String message) {
@@ -246,7 +262,7 @@ final class Parser {
                         return;
                     }
                 }
-                case NAME, LPAREN -> {
+                case NAME, LPAREN, ARGEVENT, ARGNAME, EVENT_ARG -> {
                     if (braces == 0 && tok.newlineBefore()) {
                         return;
                     }
@@ -496,6 +512,11 @@ final class Parser {
     /** An assignment, a compound assignment or a call; the error when it is none of those. */
     private Stmt expressionStatement() {
         Token start = tok;
+        switch (tok.kind()) {
+            case NAME, LPAREN, ARGEVENT, ARGNAME, EVENT_ARG -> {
+            }
+            default -> throw unexpected("a statement");
+        }
         Expr e = suffixedExpression();
         if (tok.kind() == TokenKind.ASSIGN || tok.kind() == TokenKind.COMMA) {
             List<Expr> targets = new ArrayList<>();
@@ -518,14 +539,29 @@ final class Parser {
         if (e instanceof Expr.Call || e instanceof Expr.MethodCall) {
             return new Stmt.ExprStmt(spanFrom(start), e);
         }
+        if (e instanceof Expr.Name n && n.name().equals("local") && tok.kind() == TokenKind.NAME) {
+            throw error(start, ErrorCode.UNEXPECTED_TOKEN, "'local' is not a ktap keyword: declare variables with 'var'");
+        }
         if (tok.kind() == TokenKind.PLUS && peek().kind() == TokenKind.PLUS) {
             throw error(tok, ErrorCode.UNEXPECTED_TOKEN, "'++' is not a ktap operator: write 'x += 1'");
         }
-        if (tok.kind() == TokenKind.MINUS && peek().kind() == TokenKind.MINUS) {
-            throw error(tok, ErrorCode.UNEXPECTED_TOKEN, "'--' starts a comment: write 'x -= 1'");
+        if (tok.newlineBefore() || tok.kind() == TokenKind.EOF || tok.kind() == TokenKind.RBRACE
+                || tok.kind() == TokenKind.SEMI) {
+            String hint = followedByDoubleDash(prev) ? " ('--' starts a comment: write 'x -= 1')" : "";
+            throw error(spanFrom(start), ErrorCode.NOT_A_STATEMENT,
+                    "an expression alone is not a statement: expected an assignment or a call" + hint);
         }
         throw error(tok, ErrorCode.NOT_A_STATEMENT, "unexpected " + describe(tok)
                 + ", expected '=' or a call: an expression alone is not a statement");
+    }
+
+    /** Whether the source right after {@code t} (blanks aside) is a {@code --} comment. */
+    private boolean followedByDoubleDash(Token t) {
+        int p = t.end();
+        while (p < src.length() && Lexer.isBlank(src.charAt(p))) {
+            p++;
+        }
+        return p + 1 < src.length() && src.charAt(p) == '-' && src.charAt(p + 1) == '-';
     }
 
     private Expr assignable(Expr e, Token start) {
@@ -591,7 +627,7 @@ final class Parser {
             try {
                 probes.add(ProbeSpecs.parse(def.text(), def.span()));
             } catch (IllegalArgumentException e) {
-                diagnostics.error(def.span(), ErrorCode.INVALID_PROBE, "invalid event definition: " + e.getMessage());
+                diagnostics.error(def.span(), ErrorCode.INVALID_PROBE, e.getMessage());
                 ok = false;
             }
         }
@@ -634,7 +670,7 @@ final class Parser {
         try {
             probe = ProbeSpecs.parse(text, span);
         } catch (IllegalArgumentException e) {
-            diagnostics.error(span, ErrorCode.INVALID_TIMER, "invalid timer: " + e.getMessage());
+            diagnostics.error(span, ErrorCode.INVALID_TIMER, e.getMessage());
         }
         resumeAt(header.endPos(), header.endLine(), header.endLineStart());
         if (!header.braceFound()) {
@@ -824,12 +860,14 @@ final class Parser {
                     List<Expr> args = arguments();
                     e = new Expr.MethodCall(spanFrom(start), e, method, args);
                 }
-                case LPAREN, STRING -> {
+                case LPAREN -> {
                     List<Expr> args = arguments();
                     e = new Expr.Call(spanFrom(start), e, args);
                 }
-                case LBRACE -> {
-                    if (noBraceCall || tok.newlineBefore()) {
+                case STRING, LBRACE -> {
+                    // f "s" and f {t} call only on the callee's line: a '{' on a new line starts a
+                    // block, and a string there is an error rather than a surprise call.
+                    if (tok.newlineBefore() || (noBraceCall && tok.kind() == TokenKind.LBRACE)) {
                         depth -= entered;
                         return e;
                     }

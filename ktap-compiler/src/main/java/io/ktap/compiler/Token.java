@@ -6,8 +6,8 @@ package io.ktap.compiler;
  *
  * @param text   the name for {@link TokenKind#NAME}, the decoded bytes for {@link TokenKind#STRING},
  *               the raw spelling for {@link TokenKind#NUMBER}, otherwise the source text
- * @param number the value of a well-formed {@link TokenKind#NUMBER}, or the index of an
- *               {@link TokenKind#EVENT_ARG}
+ * @param number the index of an {@link TokenKind#EVENT_ARG}; for a {@link TokenKind#STRING},
+ *               {@link Lexer#UNTERMINATED} when its closing quote is missing
  * @param newlineBefore whether a line break separates this token from the previous one
  */
 record Token(TokenKind kind, int start, int end, int line, int col, int endLine, int endCol,
