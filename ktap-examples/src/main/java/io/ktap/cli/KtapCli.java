@@ -9,6 +9,7 @@ import io.ktap.bytecode.Codegen;
 import io.ktap.bytecode.CodegenResult;
 import io.ktap.bytecode.Disassembler;
 import io.ktap.bytecode.Verifier;
+import io.ktap.sim.ChunkLoader;
 import io.ktap.trace.Backends;
 import io.ktap.trace.Limits;
 import io.ktap.trace.TraceBackend;
@@ -33,6 +34,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
@@ -45,6 +49,9 @@ public final class KtapCli {
 
     /** How text output is encoded: the records' text is Unicode (script bytes decoded as UTF-8). */
     static final Charset OUTPUT_CHARSET = StandardCharsets.UTF_8;
+
+    /** How often a live trace's buffered output is flushed. */
+    private static final long FLUSH_MILLIS = 100;
 
     private final Optional<Frontend> frontend;
     private final Function<String, TraceBackend> backends;
@@ -154,7 +161,7 @@ public final class KtapCli {
         // Generate the bytecode here, whatever the backend does with the program, so that a program
         // the code generator refuses is a compile error (exit 2) like any other.
         Limits limits = o.limits().applyTo(Limits.defaults());
-        CodegenResult codegen = Codegen.compile(program, ChunkLimits.of(limits));
+        CodegenResult codegen = Codegen.compile(program, ChunkLoader.limits(limits));
         for (Diagnostic d : codegen.diagnostics()) {
             err.println(d);
         }
@@ -248,7 +255,7 @@ public final class KtapCli {
                         workload.waitFor();
                     }
                 } else {
-                    traceLive(o, program, session, workload);
+                    traceLive(o, program, session, workload, writer);
                 }
             }
         } catch (TraceException e) {
@@ -273,8 +280,15 @@ public final class KtapCli {
     }
 
     /** Runs a session on a real kernel until exit(), an error, the workload's exit, or Ctrl-C. */
-    private void traceLive(RunOptions o, Program program, TraceSession session, Workload workload)
-            throws IOException, InterruptedException {
+    private void traceLive(RunOptions o, Program program, TraceSession session, Workload workload,
+            RecordWriter writer) throws IOException, InterruptedException {
+        // Output is buffered for throughput; a live trace still shows it within a tenth of a second.
+        ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ktap-flush");
+            t.setDaemon(true);
+            return t;
+        });
+        flusher.scheduleWithFixedDelay(writer::flush, FLUSH_MILLIS, FLUSH_MILLIS, TimeUnit.MILLISECONDS);
         // Ctrl-C (or SIGTERM) ends tracing like exit(): the end block runs, the output is flushed,
         // and ktap exits 0.
         Thread hook = new Thread(() -> {
@@ -298,6 +312,7 @@ public final class KtapCli {
                 workload.waitFor();
             }
         } finally {
+            flusher.shutdownNow();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {

@@ -51,8 +51,12 @@ public abstract sealed class RecordWriter {
 
         @Override
         public void write(TraceOutput record) {
-            PrintStream to = record instanceof TraceOutput.RuntimeError || record instanceof TraceOutput.Lost
-                    ? diagnostics : data;
+            boolean diagnostic = record instanceof TraceOutput.RuntimeError || record instanceof TraceOutput.Lost;
+            PrintStream to = diagnostic ? diagnostics : data;
+            if (diagnostic) {
+                // Keep the order the program produced them in, where both streams share a terminal.
+                data.flush();
+            }
             if (timestamps) {
                 to.print(timestamp(record.timestampNanos()) + " ");
             }
