@@ -10,6 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ktap.api.Probes;
+import io.ktap.sim.SimKernel;
+import io.ktap.sim.SimSession;
+import io.ktap.trace.TraceOptions;
+import io.ktap.trace.TraceProgram;
 import io.ktap.ast.Program;
 import io.ktap.compiler.CompileResult;
 import io.ktap.compiler.KtapCompiler;
@@ -17,6 +21,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** What the README and the user guide show is true: their scripts compile, their programs agree. */
@@ -87,5 +92,20 @@ class DocumentedExamplesTest {
         assertEquals(KtapCompiler.compile("guide.kp", script).programOrThrow(), fluent);
         String guide = Files.readString(Path.of("..", "src", "site", "markdown", "user-guide.md"));
         assertTrue(guide.contains(script), "the user guide shows this script");
+    }
+
+    @Test
+    void theReadmeJUnitSnippetHoldsForTheMainScript() throws IOException {
+        Program program = KtapCompiler.compile(Path.of("scripts", "syscalls-hist.kp")).programOrThrow();
+        TraceOptions options = TraceOptions.defaults().scriptArgs("syscalls-hist.kp", List.of());
+        try (SimSession session = new SimKernel().open(TraceProgram.of(program), options)) {
+            session.startAsync();
+            session.fire("syscalls:sys_enter_read");
+            session.fire("syscalls:sys_enter_write");
+            session.advance(Duration.ofSeconds(5));
+            assertTrue(session.hasEnded(), "the script's default of 5 seconds ends it");
+            assertEquals(1L, session.table("s").get("sys_enter_read"));
+            assertTrue(session.printed().contains("sys_enter_write |"));
+        }
     }
 }
