@@ -291,9 +291,12 @@ public final class KtapCli {
         flusher.scheduleWithFixedDelay(writer::flush, FLUSH_MILLIS, FLUSH_MILLIS, TimeUnit.MILLISECONDS);
         // Ctrl-C (or SIGTERM) ends tracing like exit(): the end block runs, the output is flushed,
         // and ktap exits 0.
+        AtomicBoolean interrupted = new AtomicBoolean();
         Thread hook = new Thread(() -> {
             if (!session.isTerminated()) {
+                interrupted.set(true);
                 session.close();
+                writer.flush();
                 out.flush();
                 err.flush();
                 Runtime.getRuntime().halt(ExitStatus.OK);
@@ -304,12 +307,19 @@ public final class KtapCli {
             if (!o.quiet() && ProgramSummary.of(program).hasProbes()) {
                 err.println("Tracing... Hit Ctrl-C to end.");
             }
-            if (workload == null) {
-                session.start();
-            } else {
-                session.startAsync();
-                workload.release();
-                workload.waitFor();
+            try {
+                if (workload == null) {
+                    session.start();
+                } else {
+                    session.startAsync();
+                    workload.release();
+                    workload.waitFor();
+                }
+            } catch (IllegalStateException closedBeforeStart) {
+                if (!interrupted.get()) {
+                    throw closedBeforeStart;
+                }
+                // Ctrl-C came before tracing started: the hook has closed the session and ends ktap.
             }
         } finally {
             flusher.shutdownNow();
