@@ -314,6 +314,13 @@ public final class KtapVm implements Heap {
             }
             int base = enterFrame(cl, 0, nargs, -1);
             return execute(base, budget == 0 ? Long.MAX_VALUE : budget);
+        } catch (KtapError e) {
+            return fail(e.getMessage(), cl.fn, -1);
+        } catch (OutOfMemoryError e) {
+            return fail("not enough memory", fCl[depth] == null ? null : fCl[depth].fn, fPc[depth] - 1);
+        } catch (RuntimeException e) {
+            // A VM bug: reported like any error, never thrown at the user.
+            return fail("internal error: " + e, fCl[depth] == null ? null : fCl[depth].fn, fPc[depth] - 1);
         } finally {
             // Drop references so a finished invocation keeps nothing alive.
             Arrays.fill(sr, 0, Math.min(sr.length, Math.max(top, highWater) + 1), null);
@@ -389,7 +396,9 @@ public final class KtapVm implements Heap {
         fWant[d] = want;
         fVarBase[d] = varBase;
         fVarCount[d] = varCount;
-        fCl[d] = cl;
+        if (fCl[d] != cl) {
+            fCl[d] = cl;
+        }
         return base;
     }
 
@@ -428,11 +437,9 @@ public final class KtapVm implements Heap {
 
     @SuppressWarnings("checkstyle:MethodLength")
     private Outcome execute(int base, long budget) {
-        KClosure cl = fCl[depth];
-        Fn fn = cl.fn;
-        int[] code = fn.code;
-        Object[] kr = fn.kref;
-        long[] kn = fn.knum;
+        // Few locals, so the JIT keeps them all in registers: the running closure lives in the
+        // frame arrays, constants are read through it.
+        int[] code = fCl[depth].fn.code;
         Object[] r = sr;
         long[] n = sn;
         int pc = 0;
@@ -446,26 +453,26 @@ public final class KtapVm implements Heap {
                 switch (ins & 0xff) {
                     case Ops.MOV -> {
                         int s = base + (ins >>> 16);
-                        r[a] = r[s];
+                        put(r, a, r[s]);
                         n[a] = n[s];
                     }
                     case Ops.KPRI -> {
                         int d = ins >>> 16;
-                        r[a] = d == 0 ? null : d == 1 ? Boolean.FALSE : Boolean.TRUE;
+                        put(r, a, d == 0 ? null : d == 1 ? Boolean.FALSE : Boolean.TRUE);
                     }
                     case Ops.KSHORT -> {
-                        r[a] = Values.INT;
+                        put(r, a, Values.INT);
                         n[a] = ins >> 16;
                     }
                     case Ops.KCONST -> {
                         int d = ins >>> 16;
-                        r[a] = kr[d];
-                        n[a] = kn[d];
+                        put(r, a, fCl[depth].fn.kref[d]);
+                        n[a] = fCl[depth].fn.knum[d];
                     }
                     case Ops.KNIL -> Arrays.fill(r, a, base + (ins >>> 16) + 1, null);
                     case Ops.GGET -> {
                         int d = ins >>> 16;
-                        r[a] = gref[d];
+                        put(r, a, gref[d]);
                         n[a] = gnum[d];
                     }
                     case Ops.GSET -> {
@@ -474,20 +481,20 @@ public final class KtapVm implements Heap {
                         gnum[d] = n[a];
                     }
                     case Ops.UGET -> {
-                        UpVal u = cl.upvals[ins >>> 16];
+                        UpVal u = fCl[depth].upvals[ins >>> 16];
                         if (u.open) {
-                            r[a] = r[u.index];
+                            put(r, a, r[u.index]);
                             n[a] = n[u.index];
                         } else {
-                            r[a] = u.ref;
+                            put(r, a, u.ref);
                             n[a] = u.num;
                         }
                     }
                     case Ops.USET -> {
-                        UpVal u = cl.upvals[ins >>> 8 & 0xff];
+                        UpVal u = fCl[depth].upvals[ins >>> 8 & 0xff];
                         int s = base + (ins >>> 16);
                         if (u.open) {
-                            r[u.index] = r[s];
+                            put(r, u.index, r[s]);
                             n[u.index] = n[s];
                         } else {
                             u.ref = r[s];
@@ -503,9 +510,10 @@ public final class KtapVm implements Heap {
                         newClosureQuota();
                         UpVal[] ups = new UpVal[child.upIndex.length];
                         for (int i = 0; i < ups.length; i++) {
-                            ups[i] = child.upInStack[i] ? findUpval(base + child.upIndex[i]) : cl.upvals[child.upIndex[i]];
+                            ups[i] = child.upInStack[i] ? findUpval(base + child.upIndex[i])
+                                    : fCl[depth].upvals[child.upIndex[i]];
                         }
-                        r[a] = new KClosure(child, ups);
+                        put(r, a, new KClosure(child, ups));
                     }
                     case Ops.TNEW -> r[a] = newTable((ins >>> 16 & 0xff) + (ins >>> 24));
                     case Ops.TGET -> {
@@ -516,7 +524,7 @@ public final class KtapVm implements Heap {
                     case Ops.TGETK -> {
                         int b = base + (ins >>> 16 & 0xff);
                         int c = ins >>> 24;
-                        index(r[b], kr[c], kn[c], a);
+                        index(r[b], fCl[depth].fn.kref[c], fCl[depth].fn.knum[c], a);
                     }
                     case Ops.TSET -> {
                         int b = base + (ins >>> 16 & 0xff);
@@ -526,7 +534,7 @@ public final class KtapVm implements Heap {
                     case Ops.TSETK -> {
                         int b = base + (ins >>> 16 & 0xff);
                         int c = ins >>> 24;
-                        table(r[b]).set(kr[c], kn[c], r[a], n[a]);
+                        table(r[b]).set(fCl[depth].fn.kref[c], fCl[depth].fn.knum[c], r[a], n[a]);
                     }
                     case Ops.TSETM -> {
                         KTable t = table(r[a]);
@@ -551,7 +559,7 @@ public final class KtapVm implements Heap {
                             throw arith2(r[b], r[c]);
                         }
                         n[a] = n[b] + n[c];
-                        r[a] = Values.INT;
+                        put(r, a, Values.INT);
                     }
                     case Ops.SUB -> {
                         int b = base + (ins >>> 16 & 0xff);
@@ -560,7 +568,7 @@ public final class KtapVm implements Heap {
                             throw arith2(r[b], r[c]);
                         }
                         n[a] = n[b] - n[c];
-                        r[a] = Values.INT;
+                        put(r, a, Values.INT);
                     }
                     case Ops.MUL -> {
                         int b = base + (ins >>> 16 & 0xff);
@@ -569,7 +577,7 @@ public final class KtapVm implements Heap {
                             throw arith2(r[b], r[c]);
                         }
                         n[a] = n[b] * n[c];
-                        r[a] = Values.INT;
+                        put(r, a, Values.INT);
                     }
                     case Ops.DIV -> {
                         int b = base + (ins >>> 16 & 0xff);
@@ -582,7 +590,7 @@ public final class KtapVm implements Heap {
                             throw new KtapError("division by zero");
                         }
                         n[a] = y == -1 ? -n[b] : n[b] / y;
-                        r[a] = Values.INT;
+                        put(r, a, Values.INT);
                     }
                     case Ops.MOD -> {
                         int b = base + (ins >>> 16 & 0xff);
@@ -595,7 +603,7 @@ public final class KtapVm implements Heap {
                             throw new KtapError("modulo by zero");
                         }
                         n[a] = y == -1 ? 0 : n[b] % y;
-                        r[a] = Values.INT;
+                        put(r, a, Values.INT);
                     }
                     case Ops.POW -> {
                         int b = base + (ins >>> 16 & 0xff);
@@ -604,7 +612,7 @@ public final class KtapVm implements Heap {
                             throw arith2(r[b], r[c]);
                         }
                         n[a] = pow(n[b], n[c]);
-                        r[a] = Values.INT;
+                        put(r, a, Values.INT);
                     }
                     case Ops.NEG -> {
                         int s = base + (ins >>> 16);
@@ -612,11 +620,11 @@ public final class KtapVm implements Heap {
                             throw arith(r[s]);
                         }
                         n[a] = -n[s];
-                        r[a] = Values.INT;
+                        put(r, a, Values.INT);
                     }
                     case Ops.NOT -> {
                         Object v = r[base + (ins >>> 16)];
-                        r[a] = v == null || v == Boolean.FALSE ? Boolean.TRUE : Boolean.FALSE;
+                        put(r, a, v == null || v == Boolean.FALSE ? Boolean.TRUE : Boolean.FALSE);
                     }
                     case Ops.LEN -> {
                         Object v = r[base + (ins >>> 16)];
@@ -627,7 +635,7 @@ public final class KtapVm implements Heap {
                         } else {
                             throw new KtapError("attempt to get length of a " + Values.typeName(v) + " value");
                         }
-                        r[a] = Values.INT;
+                        put(r, a, Values.INT);
                     }
                     case Ops.CAT -> {
                         Object x = r[base + (ins >>> 16 & 0xff)];
@@ -642,17 +650,17 @@ public final class KtapVm implements Heap {
                             throw new KtapError("string length limit exceeded");
                         }
                         stringQuota(xs.length() + ys.length());
-                        r[a] = KString.concat(xs, ys);
+                        put(r, a, KString.concat(xs, ys));
                     }
                     case Ops.EQ -> {
                         int b = base + (ins >>> 16 & 0xff);
                         int c = base + (ins >>> 24);
-                        r[a] = Values.equal(r[b], n[b], r[c], n[c]) ? Boolean.TRUE : Boolean.FALSE;
+                        put(r, a, Values.equal(r[b], n[b], r[c], n[c]) ? Boolean.TRUE : Boolean.FALSE);
                     }
                     case Ops.NE -> {
                         int b = base + (ins >>> 16 & 0xff);
                         int c = base + (ins >>> 24);
-                        r[a] = Values.equal(r[b], n[b], r[c], n[c]) ? Boolean.FALSE : Boolean.TRUE;
+                        put(r, a, Values.equal(r[b], n[b], r[c], n[c]) ? Boolean.FALSE : Boolean.TRUE);
                     }
                     case Ops.LT -> {
                         int b = base + (ins >>> 16 & 0xff);
@@ -660,7 +668,7 @@ public final class KtapVm implements Heap {
                         if (r[b] != Values.INT || r[c] != Values.INT) {
                             throw compare(r[b], r[c]);
                         }
-                        r[a] = n[b] < n[c] ? Boolean.TRUE : Boolean.FALSE;
+                        put(r, a, n[b] < n[c] ? Boolean.TRUE : Boolean.FALSE);
                     }
                     case Ops.LE -> {
                         int b = base + (ins >>> 16 & 0xff);
@@ -668,7 +676,7 @@ public final class KtapVm implements Heap {
                         if (r[b] != Values.INT || r[c] != Values.INT) {
                             throw compare(r[b], r[c]);
                         }
-                        r[a] = n[b] <= n[c] ? Boolean.TRUE : Boolean.FALSE;
+                        put(r, a, n[b] <= n[c] ? Boolean.TRUE : Boolean.FALSE);
                     }
                     case Ops.JMP -> pc += ins >> 16;
                     case Ops.JMPT -> {
@@ -704,7 +712,7 @@ public final class KtapVm implements Heap {
                         } else {
                             n[a + 1] = step > 0 ? Long.divideUnsigned(limit - start, step)
                                     : Long.divideUnsigned(start - limit, -(step + 1) + 1);
-                            r[a + 3] = Values.INT;
+                            put(r, a + 3, Values.INT);
                             n[a + 3] = start;
                         }
                     }
@@ -716,7 +724,7 @@ public final class KtapVm implements Heap {
                             n[a + 1]--;
                             long v = n[a] + n[a + 2];
                             n[a] = v;
-                            r[a + 3] = Values.INT;
+                            put(r, a + 3, Values.INT);
                             n[a + 3] = v;
                             pc += ins >> 16;
                         }
@@ -726,7 +734,7 @@ public final class KtapVm implements Heap {
                             throw new KtapError("bad argument #1 to 'pairs' (table expected, got "
                                     + Values.typeName(r[a]) + ")");
                         }
-                        r[a + 1] = Values.INT;
+                        put(r, a + 1, Values.INT);
                         n[a + 1] = 0;
                         pc += ins >> 16;
                     }
@@ -738,9 +746,9 @@ public final class KtapVm implements Heap {
                         if (r[a + 1] == Values.INT) {
                             int p = t.nextPosition(n[a + 1]);
                             if (p >= 0) {
-                                r[a + 2] = t.keyRefAt(p);
+                                put(r, a + 2, t.keyRefAt(p));
                                 n[a + 2] = t.keyNumAt(p);
-                                r[a + 3] = t.valueRefAt(p);
+                                put(r, a + 3, t.valueRefAt(p));
                                 n[a + 3] = t.valueNumAt(p);
                                 n[a + 1] = p + 1L;
                                 pc += ins >> 16;
@@ -761,11 +769,7 @@ public final class KtapVm implements Heap {
                             base = enterFrame(callee, a, nargs, want);
                             r = sr;
                             n = sn;
-                            cl = callee;
-                            fn = cl.fn;
-                            code = fn.code;
-                            kr = fn.kref;
-                            kn = fn.knum;
+                            code = callee.fn.code;
                             pc = 0;
                         } else if (f instanceof KBuiltinFunction bf) {
                             callBound(bf, a, nargs);
@@ -789,11 +793,7 @@ public final class KtapVm implements Heap {
                             base = enterFrame(callee, func, nargs, want);
                             r = sr;
                             n = sn;
-                            cl = callee;
-                            fn = cl.fn;
-                            code = fn.code;
-                            kr = fn.kref;
-                            kn = fn.knum;
+                            code = callee.fn.code;
                             pc = 0;
                         } else if (f instanceof KBuiltinFunction bf) {
                             callBound(bf, a, nargs);
@@ -805,15 +805,11 @@ public final class KtapVm implements Heap {
                                 return Outcome.OK;
                             }
                             int dst = fRet[depth];
-                            r[dst] = r[a];
+                            put(r, dst, r[a]);
                             n[dst] = n[a];
                             finishResults(dst, 1, fWant[depth]);
                             depth--;
-                            cl = fCl[depth];
-                            fn = cl.fn;
-                            code = fn.code;
-                            kr = fn.kref;
-                            kn = fn.knum;
+                            code = fCl[depth].fn.code;
                             base = fBase[depth];
                             pc = fPc[depth];
                         } else {
@@ -845,19 +841,15 @@ public final class KtapVm implements Heap {
                         } else {
                             int m = Math.min(nret, want);
                             for (int i = 0; i < m; i++) {
-                                r[dst + i] = r[a + i];
+                                put(r, dst + i, r[a + i]);
                                 n[dst + i] = n[a + i];
                             }
                             for (int i = m; i < want; i++) {
-                                r[dst + i] = null;
+                                put(r, dst + i, null);
                             }
                         }
                         depth--;
-                        cl = fCl[depth];
-                        fn = cl.fn;
-                        code = fn.code;
-                        kr = fn.kref;
-                        kn = fn.knum;
+                        code = fCl[depth].fn.code;
                         base = fBase[depth];
                         pc = fPc[depth];
                     }
@@ -879,10 +871,10 @@ public final class KtapVm implements Heap {
                             int want = d - 1;
                             for (int i = 0; i < want; i++) {
                                 if (i < vc) {
-                                    r[a + i] = r[vb + i];
+                                    put(r, a + i, r[vb + i]);
                                     n[a + i] = n[vb + i];
                                 } else {
-                                    r[a + i] = null;
+                                    put(r, a + i, null);
                                 }
                             }
                         }
@@ -893,14 +885,23 @@ public final class KtapVm implements Heap {
                 }
             }
         } catch (KtapError e) {
-            return fail(e.getMessage(), fn, pc - 1);
+            return fail(e.getMessage(), fCl[depth].fn, pc - 1);
         } catch (ExitSignal e) {
             stopped = true;
             return Outcome.EXIT;
-        } catch (OutOfMemoryError e) {
-            return fail("not enough memory", fn, pc - 1);
-        } catch (RuntimeException e) {
-            return fail("internal error: " + e, fn, pc - 1);
+        }
+        // Only the VM's own exceptions are caught here: a handler for implicit exceptions (array
+        // bounds, null) in this method would slow every instruction. invoke() catches the rest.
+    }
+
+    /**
+     * {@code r[i] = v}, skipping the store when the slot already holds {@code v}: most stores
+     * rewrite the same tag ({@link Values#INT}, a boolean), and skipping them saves the garbage
+     * collector's write barrier on the hot path.
+     */
+    private static void put(Object[] r, int i, Object v) {
+        if (r[i] != v) {
+            r[i] = v;
         }
     }
 
