@@ -67,10 +67,10 @@ static s64 ring_room(struct ktap_ring *r, u64 *prod, u32 need)
 	if (cons > *prod || *prod + pad + need - cons > r->size)
 		return -1;
 	if (pad) {
+		/* The filler may be only 8 bytes: write len, type and cpu, never time_ns. */
 		h = (struct ktap_rec_hdr *)(r->data + off);
 		h->type = KTAP_REC_PAD;
 		h->cpu = (u16)r->prod->cpu;
-		h->time_ns = 0;
 		h->len = pad | KTAP_REC_DISCARD;
 		*prod += pad;
 		off = 0;

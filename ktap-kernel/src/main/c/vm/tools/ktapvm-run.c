@@ -6,6 +6,11 @@
  *   ktapvm-run [-R RING_BYTES] [-e EVENTS] [-q] CHUNK [ARG...]
  *   ktapvm-run [-R RING_BYTES] [-e EVENTS] [-q] -m CHUNK...
  *
+ *   ktapvm-run -t RUNS CHUNK
+ *
+ * With -t the chunk is loaded RUNS times and only its main chunk is timed;
+ * the mean of the fastest half, in milliseconds, is printed (the statistic of
+ * the Lua side of the benchmark, bench/timeit.lua).
  * With -m every argument is a chunk, loaded, run and freed in turn (the
  * sanitizer test runs hundreds of mutants in one process); a rejected chunk
  * is reported and skipped.
@@ -16,6 +21,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "ktapvm.h"
 #include "ktapvm_user.h"
@@ -147,11 +153,75 @@ static int run_file(const char *path, int argc, char **argv, const struct ktapvm
 	return status;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* Loads the chunk runs times, times main each time, prints the mean of the fastest half. */
+static int timeit(const char *path, int runs, const struct ktapvm_load_opts *opts)
+{
+	double *times = calloc((size_t)runs, sizeof(double));
+	double sum = 0, t0;
+	char err[256];
+	long len;
+	char *buf;
+	FILE *f = fopen(path, "rb");
+	int i, n;
+
+	if (!f || !times) {
+		perror(path);
+		return 2;
+	}
+	fseek(f, 0, SEEK_END);
+	len = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc((size_t)len);
+	if (!buf || fread(buf, 1, (size_t)len, f) != (size_t)len)
+		return 2;
+	fclose(f);
+	for (i = 0; i < runs; i++) {
+		struct ktap_vm *vm = ktapvm_load(buf, (size_t)len, opts, err, sizeof(err));
+
+		if (!vm) {
+			fprintf(stderr, "%s: %s\n", path, err);
+			return 2;
+		}
+		t0 = now_ms();
+		if (ktapvm_run_main(vm) != KTAPVM_OK) {
+			quiet = 0;
+			drain(vm);
+			return 1;
+		}
+		times[i] = now_ms() - t0;
+		drain(vm);
+		ktapvm_free(vm);
+	}
+	qsort(times, (size_t)runs, sizeof(double), cmp_double);
+	n = runs / 2 > 0 ? runs / 2 : 1;
+	for (i = 0; i < n; i++)
+		sum += times[i];
+	printf("%.3f\n", sum / n);
+	free(times);
+	free(buf);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct ktapvm_load_opts opts = { 1u << 24, 1 };
 	long events = 0;
-	int opt_i = 1, many = 0, status = 0, i, rc;
+	int opt_i = 1, many = 0, status = 0, i, rc, runs = 0;
 
 	while (opt_i < argc && argv[opt_i][0] == '-') {
 		if (!strcmp(argv[opt_i], "-R") && opt_i + 1 < argc) {
@@ -163,6 +233,9 @@ int main(int argc, char **argv)
 		} else if (!strcmp(argv[opt_i], "-q")) {
 			quiet = 1;
 			opt_i++;
+		} else if (!strcmp(argv[opt_i], "-t") && opt_i + 1 < argc) {
+			runs = atoi(argv[opt_i + 1]);
+			opt_i += 2;
 		} else if (!strcmp(argv[opt_i], "-m")) {
 			many = 1;
 			opt_i++;
@@ -174,6 +247,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: ktapvm-run [-R RING_BYTES] [-e EVENTS] [-q] CHUNK [ARG...]\n"
 			"       ktapvm-run [-R RING_BYTES] [-e EVENTS] [-q] -m CHUNK...\n");
 		return 2;
+	}
+	if (runs > 0) {
+		quiet = 1;
+		return timeit(argv[opt_i], runs, &opts);
 	}
 	if (!many)
 		return run_file(argv[opt_i], argc - opt_i - 1, argv + opt_i + 1, &opts, events, 0);

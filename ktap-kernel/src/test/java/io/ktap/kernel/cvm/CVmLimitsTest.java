@@ -107,6 +107,35 @@ class CVmLimitsTest {
         }
     }
 
+    /** Records of every size wrap around a small ring (fillers down to 8 bytes) in order. */
+    @Test
+    void ringWrapsAroundInOrder() {
+        Chunk c = Scripts.compile("wrap.kp", ("var s = \"\"\ntrace syscalls:sys_enter_openat { "
+                + "s = s .. \"x\"\n if (len(s) > 60) { s = \"\" }\n print(s, arg1) }").getBytes(StandardCharsets.UTF_8),
+                Limits.DEFAULT);
+        StringBuilder expected = new StringBuilder();
+        StringBuilder got = new StringBuilder();
+        String s = "";
+        try (CVm vm = CVm.load(ChunkWriter.write(c), c, 4096)) {
+            vm.runMain();
+            for (int i = 0; i < 700; i++) {
+                s = s + "x";
+                if (s.length() > 60) {
+                    s = "";
+                }
+                expected.append(s).append('\t').append(i).append('\n');
+                CEvent e = new CEvent("sys_enter_openat".getBytes(StandardCharsets.UTF_8), new byte[0],
+                        List.of(new CEvent.Field("n".getBytes(StandardCharsets.UTF_8), (long) i)), true);
+                assertEquals(CVm.Outcome.OK, vm.runProbe(0, e));
+                if (i % 3 == 2) {
+                    vm.drain().forEach(o -> got.append(o.text()));
+                }
+            }
+            vm.drain().forEach(o -> got.append(o.text()));
+        }
+        assertEquals(expected.toString(), got.toString());
+    }
+
     private static Chunk withPrintAfter(Chunk c) {
         return Scripts.compile("ring.kp", ("for (i = 1, 1000) { print(\"line\", i) }\n"
                 + "trace_end { print(\"end\") }").getBytes(StandardCharsets.UTF_8), Limits.DEFAULT);
