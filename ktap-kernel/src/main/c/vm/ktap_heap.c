@@ -543,6 +543,21 @@ void ktap_gc_collect(struct ktap_vm *vm)
 
 	/* Roots the Java VM holds in locals: kept alive, not counted. */
 	gs.count = false;
+	if (vm->running) {
+		/* Every active frame's registers: a caller's may lie above the callee's frame. */
+		u32 end = extent;
+
+		for (i = 0; i <= vm->depth; i++) {
+			struct ktap_frame *f = &vm->frames[i];
+
+			if (f->cl && f->base + f->cl->p->frame > end)
+				end = f->base + f->cl->p->frame;
+		}
+		if (end > vm->stack_limit)
+			end = vm->stack_limit;
+		for (i = extent; i < end; i++)
+			mark_value(&gs, &vm->stack[i]);
+	}
 	if (vm->arg_table)
 		mark_obj(&gs, &vm->arg_table->gc);
 	if (vm->event_obj)

@@ -69,9 +69,13 @@ class CVmSanitizerTest {
     void verifiedMutantsRunClean() throws Exception {
         Random random = new Random(20261122);
         List<Chunk> corpus = new ArrayList<>();
+        Limits quick = Limits.DEFAULT.withMainBudget(20_000).withHandlerBudget(2_000);
+        // Small quotas too, so that the collector runs often under the sanitizers.
+        Limits tight = quick.withMaxTables(6).withMaxTableEntries(48).withStringPoolBytes(600).withMaxClosures(4);
         for (Path s : Scripts.validScripts()) {
-            corpus.add(Scripts.compile(s.getFileName().toString(), Files.readAllBytes(s),
-                    Limits.DEFAULT.withMainBudget(20_000).withHandlerBudget(2_000)));
+            byte[] src = Files.readAllBytes(s);
+            corpus.add(Scripts.compile(s.getFileName().toString(), src, quick));
+            corpus.add(Scripts.compile(s.getFileName().toString(), src, tight));
         }
         List<Path> files = new ArrayList<>();
         int attempts = 0;
