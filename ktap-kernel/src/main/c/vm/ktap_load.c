@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ktap_load.c - the chunk reader: BYTECODE.md section 5, rules R1-R14, check
+ * ktap_load.c - the chunk reader: bytecode.md section 5, rules R1-R14, check
  * for check what io.ktap.bytecode.ChunkReader does.  Every read is bounded by
  * the current section; every count is checked against the bytes that remain
  * before anything is allocated for it.  The parsed chunk lives in a few

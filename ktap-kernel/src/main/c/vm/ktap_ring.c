@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ktap_ring.c - producer side of the per-CPU output rings (RING.md).
+ * ktap_ring.c - producer side of the per-CPU output rings (the ring
+ * protocol of src/site/markdown/kernel-module.md).
  *
  * The protocol is libbpf's ring buffer, simplified for a single producer per
  * ring: the producer publishes producer_pos with a store-release after writing

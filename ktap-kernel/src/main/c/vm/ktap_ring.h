@@ -2,7 +2,8 @@
 /*
  * ktap_ring.h - the per-CPU output ring: layout shared with readers.
  *
- * RING.md is the specification; this header is its C form.  A reader (the
+ * The specification is the ring protocol section of the kernel module guide
+ * (src/site/markdown/kernel-module.md); this header is its C form.  A reader (the
  * JNA transport) maps a ring as
  *
  *	[0, 4096)		consumer page: consumer_pos (the reader writes it)

@@ -25,7 +25,8 @@
  * in ktapvm_stats.recursion.  Main and end blocks run without the lock: the
  * caller must not run them while probes are attached.
  *
- * Output goes to the per-CPU rings (see RING.md) as records.
+ * Output goes to the per-CPU rings as records (the ring protocol of
+ * src/site/markdown/kernel-module.md).
  */
 #ifndef KTAPVM_H
 #define KTAPVM_H
@@ -151,7 +152,7 @@ int ktapvm_probe_info(const struct ktap_vm *vm, u32 probe, struct ktapvm_probe_i
 u32 ktapvm_nr_dynamic(const struct ktap_vm *vm);
 const char *ktapvm_dynamic_spec(const struct ktap_vm *vm, u32 index, u32 *len);
 
-/* The rings (RING.md): ring i is written by CPU id i. */
+/* The rings (kernel-module.md, ring protocol): ring i is written by CPU id i. */
 u32 ktapvm_nr_rings(const struct ktap_vm *vm);
 /* The ring's whole mapping: control page followed by the data area. */
 void *ktapvm_ring_base(const struct ktap_vm *vm, u32 ring);

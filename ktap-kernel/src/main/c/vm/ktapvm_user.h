@@ -34,7 +34,7 @@ void ktapvm_user_set_system(struct ktap_vm *vm, const char *arch, const char *re
 void ktapvm_user_set_flags(struct ktap_vm *vm, u32 in_interrupt, u32 in_iowait);
 void ktapvm_user_set_callbacks(struct ktap_vm *vm, const struct ktapvm_user_callbacks *cb);
 
-/* Reader side of the rings, for tests and tools (RING.md). */
+/* Reader side of the rings, for tests and tools (kernel-module.md). */
 struct ktapvm_record {
 	u32 type;
 	u32 cpu;

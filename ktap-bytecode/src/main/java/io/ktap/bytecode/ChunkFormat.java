@@ -1,8 +1,8 @@
 package io.ktap.bytecode;
 
 /**
- * Constants of the binary chunk format (documented byte by byte in BYTECODE.md). All multi-byte
- * values are little-endian.
+ * Constants of the binary chunk format (documented byte by byte in src/site/markdown/bytecode.md).
+ * All multi-byte values are little-endian.
  */
 public final class ChunkFormat {
 

@@ -8,8 +8,8 @@ import java.util.zip.CRC32;
 
 /**
  * Reads the binary chunk format into a {@link Chunk}, checking its structure (the reader rules
- * R1-R14 of BYTECODE.md): magic, version, byte order, lengths, CRC, section order and sizes, counts
- * against the bytes that remain, string indices, tags and reserved bytes. Cross references between
+ * R1-R14 of src/site/markdown/bytecode.md): magic, version, byte order, lengths, CRC, section
+ * order and sizes, counts against the bytes that remain, string indices, tags and reserved bytes. Cross references between
  * parts of the chunk (registers, constants, prototypes, jumps ...) are the {@link Verifier}'s.
  *
  * <p>Any input either yields a chunk or a {@link ChunkFormatException} naming the offset and what

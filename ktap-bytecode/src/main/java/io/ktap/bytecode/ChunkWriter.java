@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.zip.CRC32;
 
 /**
- * Writes a {@link Chunk} in the binary format of BYTECODE.md: header, eight sections in order, and
- * a CRC-32 trailer. Every string of the chunk goes once into the STRINGS section; everything else
+ * Writes a {@link Chunk} in the binary format of src/site/markdown/bytecode.md: header, eight
+ * sections in order, and a CRC-32 trailer. Every string of the chunk goes once into the STRINGS section; everything else
  * refers to strings by index.
  */
 public final class ChunkWriter {

@@ -34,7 +34,10 @@ public final class Verifier {
         USERSPACE
     }
 
-    /** The verifier's rules; their ids are cited by BYTECODE.md and by the C verifier. */
+    /**
+     * The verifier's rules; their ids are cited by the bytecode spec (src/site/markdown/bytecode.md)
+     * and by the C verifier.
+     */
     public enum Rule {
         V1_BUDGETS("V1", "instruction budgets are at least 1 (0, unlimited, only under the userspace policy)"),
         V2_LIMIT_RANGES("V2", "every other limit lies in its documented range"),

@@ -17,8 +17,9 @@ import java.util.Optional;
 /**
  * The C VM core built for userspace ({@code libktapvm.so}), driven through JNA: loads a chunk,
  * runs the main chunk, probe handlers on synthetic events and the end blocks, and reads the
- * records back from its per-CPU rings (RING.md) as {@link TraceOutput}s, so that tests can run
- * exactly what the kernel module runs and compare it with the Java VM.
+ * records back from its per-CPU rings (the ring protocol of src/site/markdown/kernel-module.md)
+ * as {@link TraceOutput}s, so that tests can run exactly what the kernel module runs and compare it
+ * with the Java VM.
  *
  * <p>One VM is used by one thread at a time. {@link #close()} is idempotent.
  */
@@ -33,7 +34,7 @@ public final class CVm implements AutoCloseable {
         }
     }
 
-    /** Record types of RING.md. */
+    /** Record types of the ring protocol (kernel-module.md). */
     public static final int REC_PRINT = 1;
     public static final int REC_HISTOGRAM = 2;
     public static final int REC_EMIT = 3;

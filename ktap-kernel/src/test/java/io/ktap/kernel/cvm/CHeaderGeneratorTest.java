@@ -19,7 +19,8 @@ class CHeaderGeneratorTest {
         Path header = Path.of(CHeaderGenerator.HEADER);
         String onDisk = Files.readString(header, StandardCharsets.UTF_8);
         assertEquals(CHeaderGenerator.generate(), onDisk,
-                "ktap_opcodes.h is stale: regenerate it with io.ktap.kernel.cvm.CHeaderGenerator (see vm/README.md)");
+                "ktap_opcodes.h is stale: regenerate it with io.ktap.kernel.cvm.CHeaderGenerator"
+                        + " (see src/site/markdown/kernel-module.md)");
     }
 
     @Test
