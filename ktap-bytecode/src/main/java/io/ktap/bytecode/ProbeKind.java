@@ -1,0 +1,42 @@
+package io.ktap.bytecode;
+
+import java.util.Optional;
+
+/** What a probe-table entry attaches to; {@link #code()} is its byte in the format. */
+public enum ProbeKind {
+    TRACEPOINT(1),
+    KPROBE(2),
+    KRETPROBE(3),
+    UPROBE(4),
+    URETPROBE(5),
+    SDT(6),
+    FTRACE_FUNCTION(7),
+    /** {@code tick-N}: a timer on one CPU; the entry's period is set. */
+    TICK(8),
+    /** {@code profile-N}: a timer on every CPU; the entry's period is set. */
+    PROFILE(9);
+
+    private final int code;
+
+    ProbeKind(int code) {
+        this.code = code;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    /** Whether the kernel fires it from a timer (no event ids, a period instead). */
+    public boolean isTimer() {
+        return this == TICK || this == PROFILE;
+    }
+
+    public static Optional<ProbeKind> byCode(int code) {
+        for (ProbeKind k : values()) {
+            if (k.code == code) {
+                return Optional.of(k);
+            }
+        }
+        return Optional.empty();
+    }
+}
