@@ -170,8 +170,11 @@ public final class HostTracer implements AutoCloseable {
         long pageSize = LibC.sysconf(Sys.SC_PAGESIZE);
         long length = pageSize * (1 + options.ringPages());
         for (int cpu : cpus) {
-            int fd = Sys.perfEventOpen(baseAttr(Perf.TYPE_SOFTWARE, Perf.COUNT_SW_DUMMY, false), -1, cpu, -1,
-                    Perf.FLAG_FD_CLOEXEC);
+            PerfEventAttr anchor = baseAttr(Perf.TYPE_SOFTWARE, Perf.COUNT_SW_DUMMY, false);
+            if (options.trackComm()) {
+                anchor.flags(anchor.flags() | Perf.FLAG_COMM | Perf.FLAG_COMM_EXEC);
+            }
+            int fd = Sys.perfEventOpen(anchor, -1, cpu, -1, Perf.FLAG_FD_CLOEXEC);
             Sys.MappedRegion region;
             try {
                 region = Sys.mmap(fd, length);
@@ -332,6 +335,25 @@ public final class HostTracer implements AutoCloseable {
     }
 
     /**
+     * Creates a uprobe at a file offset of a binary and attaches it: the form SDT markers need.
+     *
+     * @param refCtrOffset the file offset of the marker's semaphore (a 16-bit counter the kernel
+     *                     increments while the probe is attached), or 0 when it has none
+     * @param nameHint     used to name the event
+     */
+    public AttachedEvent attachUprobeAt(Path binary, long fileOffset, long refCtrOffset, String nameHint, boolean ret,
+                                        List<String> fetchArgs, String filter) throws HostException {
+        Path real;
+        try {
+            real = binary.toRealPath();
+        } catch (IOException e) {
+            throw new HostException("no such binary: " + binary, e);
+        }
+        ProbeEvents.Created created = probes.createUprobe(ret, real, fileOffset, refCtrOffset, nameHint, fetchArgs);
+        return attachCreated(created, ret ? AttachedEvent.Kind.URETPROBE : AttachedEvent.Kind.UPROBE, filter);
+    }
+
+    /**
      * Creates a kprobe (or kretprobe) in tracefs and attaches it. On kernels without kprobe events
      * (like a kernel built without CONFIG_KPROBE_EVENTS) this fails with a message saying so.
      */
@@ -385,6 +407,10 @@ public final class HostTracer implements AutoCloseable {
             PerfEventAttr attr = baseAttr(type, config, true).samplePeriod(period);
             if (format != null) {
                 attr.sampleType(attr.sampleType() | Perf.SAMPLE_RAW);
+                if (format.system().equals("ftrace") && format.name().equals("function")) {
+                    // The kernel refuses user callchains on the function event (EINVAL otherwise).
+                    attr.flags(attr.flags() | Perf.FLAG_EXCLUDE_CALLCHAIN_USER);
+                }
             }
             AttachedEvent event = new AttachedEvent(events.size(), kind, name, format, definition);
             Attachment a = new Attachment(event, new SampleLayout(attr.sampleType()));
@@ -454,6 +480,11 @@ public final class HostTracer implements AutoCloseable {
                 return;
             }
             started = true;
+            if (options.trackComm()) {
+                for (CpuRing ring : rings) {
+                    Sys.ioctl(ring.anchorFd, Perf.IOC_ENABLE, 0, "enabling the cpu " + ring.cpu + " comm tracking");
+                }
+            }
             if (launcher != null) {
                 launcher.release();
             } else {
