@@ -296,10 +296,56 @@ public final class KtapVm implements Heap {
         return c;
     }
 
+    /** Deeper call limits run on a thread whose stack surely holds them (see {@link #call}). */
+    private static final int CALLER_STACK_DEPTH = 256;
+
+    /** Java stack reserved per ktap frame on such a thread (an interpreted frame of {@link #call} takes over 1 KiB). */
+    private static final long STACK_BYTES_PER_FRAME = 4096;
+
     private Outcome invoke(KClosure cl, TraceEvent ev, KEvent arg, long budget) {
         if (stopped) {
             return Outcome.STOPPED;
         }
+        if (maxDepth > CALLER_STACK_DEPTH) {
+            return onDeepStack(() -> run(cl, ev, arg, budget));
+        }
+        return run(cl, ev, arg, budget);
+    }
+
+    /**
+     * Runs {@code invocation} on a thread with a stack large enough for {@code maxDepth} frames, so
+     * that a deep call limit is reached as the limit, not as the Java stack's end.
+     */
+    private Outcome onDeepStack(java.util.function.Supplier<Outcome> invocation) {
+        Outcome[] result = new Outcome[1];
+        RuntimeException[] failure = new RuntimeException[1];
+        Thread t = new Thread(null, () -> {
+            try {
+                result[0] = invocation.get();
+            } catch (RuntimeException e) {
+                failure[0] = e;
+            }
+        }, "ktap-vm", (1 << 20) + maxDepth * STACK_BYTES_PER_FRAME);
+        t.start();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                t.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+        return result[0];
+    }
+
+    private Outcome run(KClosure cl, TraceEvent ev, KEvent arg, long budget) {
         this.event = ev;
         this.eventObject = arg;
         try {
@@ -324,8 +370,10 @@ public final class KtapVm implements Heap {
             stopped = true;
             return Outcome.EXIT;
         } catch (StackOverflowError e) {
-            int at = Math.max(0, Math.min(depth, fCl.length - 1));
-            return fail("stack overflow", fCl[at] == null ? null : fCl[at].fn, fPc[at] - 1);
+            // The caller of the frame being entered executed a CALL, whose pc is recorded.
+            int at = Math.min(depth - 1, fCl.length - 1);
+            return at < 0 || fCl[at] == null ? fail("stack overflow", null, -1)
+                    : fail("stack overflow", fCl[at].fn, fPc[at] - 1);
         } catch (OutOfMemoryError e) {
             return fail("not enough memory", null, -1);
         } catch (RuntimeException e) {
