@@ -58,6 +58,8 @@ public final class Codegen {
     private final List<ProbeEntry> probes = new ArrayList<>();
     private final List<Integer> endProtos = new ArrayList<>();
     private Fn fn;
+    /** The statement being compiled, for diagnostics of structural limits. */
+    private Span current = Span.NONE;
 
     private record Read(String name, Span span) {
     }
@@ -107,7 +109,7 @@ public final class Codegen {
         for (Stmt s : program.body().statements()) {
             stmt(s);
         }
-        leaveScope();
+        dropScope(); // the final RET closes every upvalue
         finish(main, program.span());
     }
 
@@ -145,7 +147,7 @@ public final class Codegen {
         for (Stmt s : body.statements()) {
             stmt(s);
         }
-        leaveScope();
+        dropScope();
         finish(f, span);
         fn = saved;
         return f.index;
@@ -219,11 +221,12 @@ public final class Codegen {
         return new Fn(parent, protos.size() - 1, name, role, variadic, span.line());
     }
 
+    /** Closes a function with a final RET. Every frame has at least one register: RET's A must name one (V11). */
     private void finish(Fn f, Span span) {
         f.line = lastLine(f, span);
         emitAd(Opcode.RET, 0, 1);
         protos.set(f.index, new Proto(Bytes.fromText(f.name), span.line(),
-                f.parent == null ? Proto.NO_PARENT : f.parent.index, f.numParams, f.variadic, f.maxReg,
+                f.parent == null ? Proto.NO_PARENT : f.parent.index, f.numParams, f.variadic, Math.max(f.maxReg, 1),
                 f.upvalues, f.constants, Arrays.copyOf(f.code, f.pc), Arrays.copyOf(f.lines, f.pc)));
     }
 
@@ -285,7 +288,7 @@ public final class Codegen {
 
     private void setFree(int free) {
         if (free > MAX_REGISTERS) {
-            fatal(CodegenError.TOO_MANY_REGISTERS.at(Span.NONE, fn.name, MAX_REGISTERS));
+            fatal(CodegenError.TOO_MANY_REGISTERS.at(current, fn.name, MAX_REGISTERS));
         }
         fn.freeReg = free;
         fn.maxReg = Math.max(fn.maxReg, free);
@@ -442,7 +445,7 @@ public final class Codegen {
     private void patch(int jumpPc, int target) {
         int sd = target - (jumpPc + 1);
         if (sd < Ins.MIN_SD || sd > Ins.MAX_SD) {
-            fatal(CodegenError.JUMP_TOO_FAR.at(Span.NONE, fn.name, Ins.MAX_SD));
+            fatal(CodegenError.JUMP_TOO_FAR.at(current, fn.name, Ins.MAX_SD));
         }
         fn.code[jumpPc] = Ins.withSd(fn.code[jumpPc], sd);
     }
@@ -502,6 +505,8 @@ public final class Codegen {
 
     private void stmt(Stmt s) {
         int savedLine = enterLine(s.span());
+        Span savedSpan = current;
+        current = s.span();
         if (s instanceof Stmt.Var v) {
             varStmt(v);
         } else if (s instanceof Stmt.Assign a) {
@@ -543,6 +548,7 @@ public final class Codegen {
         // Between statements no temporary is live: the free registers start right above the locals.
         fn.freeReg = fn.actives.size();
         fn.line = savedLine;
+        current = savedSpan;
     }
 
     private void statements(Block b) {
@@ -958,7 +964,7 @@ public final class Codegen {
         }
         f.numParams = params.size();
         statements(body.body());
-        leaveScope();
+        dropScope();
         finish(f, body.span());
         fn = saved;
         return f.index;
