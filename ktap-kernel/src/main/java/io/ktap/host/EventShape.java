@@ -20,8 +20,10 @@ final class EventShape {
         SYSCALL_ENTER,
         /** {@code sys_openat -> 0x3}: the syscall exit printer. */
         SYSCALL_EXIT,
-        /** {@code name: } and the format's {@code print fmt}: tracepoints, uprobes, kprobes, the function event. */
+        /** {@code name: } and the format's {@code print fmt}: tracepoints and the function event. */
         PRINT_FMT,
+        /** {@code name: (0x<ip>) arg=...}: uprobes and kprobes, as their own printers write them. */
+        PROBE,
         /** {@code tick-1s} / {@code profile-1ms}: a timer, which has no fields. */
         TIMER
     }
@@ -51,7 +53,13 @@ final class EventShape {
                 byName.putIfAbsent(f.name(), f);
             }
         }
-        this.printFormat = style == Style.PRINT_FMT && format != null ? PrintFormat.parse(format.printFormat()) : null;
+        this.printFormat = format != null && (style == Style.PRINT_FMT || style == Style.PROBE)
+                ? PrintFormat.parse(format.printFormat()) : null;
+    }
+
+    /** A uprobe or kprobe created in tracefs; {@code name} is its argname. */
+    static EventShape probe(String name, EventFormat format) {
+        return new EventShape(name, format, Style.PROBE);
     }
 
     /** A tracepoint (or any tracefs event) known by its format; {@code name} is its argname. */

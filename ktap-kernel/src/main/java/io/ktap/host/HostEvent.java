@@ -211,7 +211,10 @@ final class HostEvent implements TraceEvent {
         boolean hard = (flags & HostContext.FLAG_HARDIRQ) != 0;
         boolean soft = (flags & HostContext.FLAG_SOFTIRQ) != 0;
         char irq = nmi && hard ? 'Z' : nmi ? 'z' : hard && soft ? 'H' : hard ? 'h' : soft ? 's' : '.';
-        char depth = (preempt & 0xf) != 0 ? Character.forDigit(preempt & 0xf, 16) : '.';
+        // perf stamps the context from inside the tracepoint's own preempt-disabled section, which
+        // the trace file's writer leaves out (tracing_gen_ctx_dec): leave it out here too.
+        int preemptDepth = Math.max(0, (preempt & 0xf) - 1);
+        char depth = preemptDepth != 0 ? Character.forDigit(preemptDepth, 16) : '.';
         char migrate = (preempt & 0xf0) != 0 ? Character.forDigit(preempt >>> 4 & 0xf, 16) : '.';
         return new String(new char[] {irqsOff, needResched, irq, depth, migrate});
     }
@@ -245,23 +248,41 @@ final class HostEvent implements TraceEvent {
                 long v = ret == null ? 0 : rawInteger(ret.offset(), ret.size(), ret.signed());
                 return "sys_" + format.name().substring("sys_exit_".length()) + " -> 0x" + Long.toHexString(v);
             }
+            case PROBE: {
+                // As print_uprobe_event/print_kprobe_event write it: "(0x<ip>)" or
+                // "(0x<ret ip> <- 0x<func>)", then the fetched arguments as the print fmt has them.
+                FieldFormat ip = shape.fieldNamed("__probe_ip");
+                FieldFormat func = shape.fieldNamed("__probe_func");
+                FieldFormat retIp = shape.fieldNamed("__probe_ret_ip");
+                String head = ip != null ? "(0x" + Long.toHexString(integer(ip)) + ")"
+                        : func != null && retIp != null ? "(0x" + Long.toHexString(integer(retIp)) + " <- 0x"
+                                + Long.toHexString(integer(func)) + ")" : null;
+                PrintFormat pf = shape.printFormat();
+                String rendered = pf == null ? null : pf.render(this::value, this::symbolize);
+                if (head != null && rendered != null && rendered.startsWith("(") && rendered.indexOf(')') > 0) {
+                    return shape.displayName() + ": " + head + rendered.substring(rendered.indexOf(')') + 1);
+                }
+                return shape.displayName() + ": " + (rendered != null ? rendered : fieldList());
+            }
             default: {
                 PrintFormat pf = shape.printFormat();
                 String rendered = pf == null ? null : pf.render(this::value, this::symbolize);
-                if (rendered == null) {
-                    StringBuilder sb = new StringBuilder();
-                    for (int i = 1; i <= shape.fieldCount(); i++) {
-                        if (i > 1) {
-                            sb.append(' ');
-                        }
-                        FieldFormat f = shape.field(i);
-                        sb.append(f.name()).append('=').append(display(f));
-                    }
-                    rendered = sb.toString();
-                }
-                return shape.displayName() + ": " + rendered;
+                return shape.displayName() + ": " + (rendered != null ? rendered : fieldList());
             }
         }
+    }
+
+    /** {@code name=value ...}: what is shown when the print fmt is beyond the evaluator. */
+    private String fieldList() {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 1; i <= shape.fieldCount(); i++) {
+            if (i > 1) {
+                sb.append(' ');
+            }
+            FieldFormat f = shape.field(i);
+            sb.append(f.name()).append('=').append(display(f));
+        }
+        return sb.toString();
     }
 
     private String symbolize(long addr, boolean offset) {

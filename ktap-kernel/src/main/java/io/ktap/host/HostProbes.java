@@ -1,6 +1,8 @@
 package io.ktap.host;
 
 import io.ktap.bytecode.ProbeKind;
+import io.ktap.host.internal.Errno;
+import io.ktap.host.internal.LibC;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -145,7 +147,7 @@ final class HostProbes {
             offset = parseNumber(where.substring(plus + 1), spec);
         }
         AttachedEvent a = tracer.attachKprobe(symbol, offset, ret, fetchArgs(parts), filter);
-        return new Resolved(a, EventShape.of(symbol + (ret ? "__return" : ""), a.format().orElseThrow()));
+        return new Resolved(a, EventShape.probe(symbol + (ret ? "__return" : ""), a.format().orElseThrow()));
     }
 
     /** {@code probe:/PATH:WHERE[%return] [name=fetch ...]} with WHERE a symbol, symbol+off or 0xADDR. */
@@ -159,7 +161,7 @@ final class HostProbes {
         Path binary = Path.of(target.substring(0, colon));
         String where = target.substring(colon + 1);
         AttachedEvent a = tracer.attachUprobe(binary, where, ret, fetchArgs(parts), filter);
-        return new Resolved(a, EventShape.of(uprobeName(binary, where, ret), a.format().orElseThrow()));
+        return new Resolved(a, EventShape.probe(uprobeName(binary, where, ret), a.format().orElseThrow()));
     }
 
     /** The event's name as the sim backend names it: the function, or {@code p_<file>_<addr>}. */
@@ -213,7 +215,7 @@ final class HostProbes {
             }
             List<String> args = sdtFetchArgs(note, elf.machine());
             AttachedEvent a = tracer.attachUprobeAt(binary, offset, refCtr, note.name(), false, args, filter);
-            out.add(new Resolved(a, EventShape.of(note.name(), a.format().orElseThrow())));
+            out.add(new Resolved(a, EventShape.probe(note.name(), a.format().orElseThrow())));
         }
         if (out.isEmpty()) {
             List<String> names = notes.stream().map(n -> n.provider() + ":" + n.name()).distinct().toList();
@@ -336,12 +338,26 @@ final class HostProbes {
         if (!tracer.tracefs().exists(fn)) {
             throw new HostException("ftrace:function: this kernel has no function event (CONFIG_FUNCTION_TRACER is off)");
         }
-        try {
-            return tracepoint(fn, filter);
-        } catch (HostException e) {
-            throw new HostException("ftrace:function: this kernel does not let perf open the function event: "
-                    + e.getMessage(), e.errno(), e);
+        String key = fn + "\u0000" + (filter == null ? "" : filter);
+        Resolved r = shared.get(key);
+        if (r != null) {
+            return r;
         }
+        AttachedEvent a;
+        try {
+            a = tracer.attachTracepoint(fn, filter);
+        } catch (HostException e) {
+            String why = e.errno() == Errno.EPERM || e.errno() == Errno.EACCES
+                    ? "this kernel refuses perf the function event (" + Errno.describe(e.errno()) + ")"
+                    + (LibC.geteuid() == 0 ? ", even to root" : "; it is allowed only to root")
+                    : e.errno() == Errno.EINVAL && filter != null ? "the kernel rejects the filter '" + filter + "'"
+                    : e.getMessage();
+            throw new HostException("ftrace:function: " + why + "; the host backend cannot trace kernel functions"
+                    + " here", e.errno(), e);
+        }
+        r = new Resolved(a, EventShape.of("function", a.format().orElseThrow()));
+        shared.put(key, r);
+        return r;
     }
 
     // ---- helpers --------------------------------------------------------------------------------

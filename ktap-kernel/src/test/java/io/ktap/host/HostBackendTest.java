@@ -281,6 +281,123 @@ class HostBackendTest {
         assertTrue(Backends.kernel().unavailabilityCause().orElseThrow().contains("ktapvm"));
     }
 
+    @Test
+    void earlyApiProbesGetTheEventAsAnObject() throws Exception {
+        Scripts.Recorder r = Scripts.runCommand(backend, """
+                var n, names = 0, {}
+                kdebug.probe("tp:syscalls:sys_enter_getppid", function (e) { n += 1; names[e.name] = e.sc_is_enter })
+                kdebug.probe_end(function () { print(n, names["sys_enter_getppid"]) })
+                """, getppid(N));
+        assertEquals(N + "\ttrue\n", r.printed());
+    }
+
+    @Test
+    void tracepointLinesRenderThePrintFmtAndBacktracesAreSymbolized() throws Exception {
+        Scripts.Recorder r = Scripts.runCommand(backend, """
+                trace sched:sched_process_exec { print(argevent) }
+                trace sched:sched_process_exit { print(argevent); print_backtrace() }
+                """, getppid(1));
+        String[] lines = r.printed().split("\n");
+        Pattern exec = Pattern.compile(" *getppid_loop-(\\d+) +\\[\\d{3}] \\S{5} +\\d+\\.\\d{6}: sched_process_exec: "
+                + "filename=" + Pattern.quote(getppid.toString()) + " pid=(\\d+) old_pid=(\\d+)");
+        java.util.regex.Matcher m = exec.matcher(lines[0]);
+        assertTrue(m.matches(), lines[0]);
+        assertEquals(m.group(1), m.group(2));
+        assertTrue(lines[1].matches(" *getppid_loop-" + m.group(1) + " .*: sched_process_exit: comm=getppid_loop pid="
+                + m.group(1) + " prio=\\d+ group_dead=true"), lines[1]);
+        List<String> frames = List.of(lines).subList(2, lines.length);
+        assertTrue(frames.stream().allMatch(f -> f.matches(" => [A-Za-z0-9_.]+\\+0x[0-9a-f]+/0x[0-9a-f]+( \\[\\S+])?")),
+                frames::toString);
+        assertTrue(frames.stream().anyMatch(f -> f.startsWith(" => do_exit+")), frames::toString);
+    }
+
+    @Test
+    void uprobeLinesAreWrittenLikeTheKernelWritesThem() throws Exception {
+        Path target = NativeHelpers.binary("uprobe_target");
+        Scripts.Recorder r = Scripts.runCommand(backend, """
+                var seen = 0
+                trace probe:TARGET:ktap_work x=%di:s32 /x == 5/ { print(argevent) }
+                trace probe:TARGET:ktap_work%return /ret == 16/ { print(argevent) }
+                """.replace("TARGET", target.toString()), new ProcessBuilder(target.toString(), "10"));
+        String[] lines = r.printed().split("\n");
+        assertEquals(2, lines.length, r.printed());
+        assertTrue(lines[0].matches(" *uprobe_target-\\d+ +\\[\\d{3}] \\S{5} +\\d+\\.\\d{6}: ktap_work: \\(0x[0-9a-f]+\\) x=5"),
+                lines[0]);
+        assertTrue(lines[1].matches(".*: ktap_work__return: \\(0x[0-9a-f]+ <- 0x[0-9a-f]+\\) ret=16"), lines[1]);
+    }
+
+    @Test
+    void closingFromAnotherThreadEndsTracingAndRunsTheEndBlock() throws Exception {
+        Scripts.Recorder r = new Scripts.Recorder();
+        HostSession s = backend.open(Scripts.compile("""
+                var n = 0
+                trace sched:sched_process_exec { n += 1 }
+                trace_end { print("end") }
+                """));
+        r.attach(s);
+        s.startAsync();
+        assertFalse(s.isTerminated(), "a system-wide trace runs until it is closed");
+        s.close();
+        assertTrue(s.isTerminated());
+        assertEquals("end\n", r.printed());
+        s.close();  // idempotent
+        assertEquals("end\n", r.printed());
+    }
+
+    @Test
+    void probeEventsAreRemovedWhenTheSessionEnds() throws Exception {
+        Path target = NativeHelpers.binary("uprobe_target");
+        Path sdt = NativeHelpers.binary("sdt_target");
+        String group = "ktap_" + ProcessHandle.current().pid() + "_";
+        Path uprobeEvents = Path.of("/sys/kernel/tracing/uprobe_events");
+        Scripts.runCommand(backend, """
+                var n = 0
+                trace probe:TARGET:ktap_work { n += 1 }
+                trace probe:TARGET:ktap_work%return { n += 1 }
+                trace sdt:SDT:tick { n += 1 }
+                """.replace("TARGET", target.toString()).replace("SDT", sdt.toString()),
+                new ProcessBuilder(target.toString(), "3"));
+        assertFalse(Files.readString(uprobeEvents).contains(group), Files.readString(uprobeEvents));
+    }
+
+    @Test
+    void probesThatCannotBeResolvedFailAtOpenWithTheReason() throws Exception {
+        assertOpenFails("trace syscalls:sys_enter_no_such_call { }", "cannot attach 'syscalls:sys_enter_no_such_call':"
+                + " no tracepoint matches");
+        assertOpenFails("trace syscalls:sys_enter_write /no_such_field == 1/ { }", "event filter 'no_such_field == 1'");
+        assertOpenFails("trace probe:/no/such/binary:main { }", "no such binary: /no/such/binary");
+        assertOpenFails("trace probe:" + getppid + ":no_such_function { }", "no function 'no_such_function'");
+        assertOpenFails("trace sdt:" + getppid + ":nothing { }", "it has no .note.stapsdt markers");
+        if (!Files.exists(Path.of("/sys/kernel/tracing/kprobe_events"))) {
+            assertOpenFails("trace probe:vfs_read { }", "this kernel cannot create kprobes");
+        }
+    }
+
+    @Test
+    void theFunctionEventIsTracedOrRefusedWithTheReason() throws Exception {
+        String script = """
+                var n = 0
+                trace ftrace:function /ip == ksys_getppid*/ { n += 1 }
+                trace_end { print(n) }
+                """;
+        HostSession s;
+        try {
+            s = backend.openCommand(Scripts.compile(script), TraceOptions.defaults(), getppid(10));
+        } catch (io.ktap.trace.TraceException e) {
+            assertTrue(e.getMessage().startsWith("cannot attach 'ftrace:function': ftrace:function: "), e.getMessage());
+            assertTrue(e.getMessage().endsWith("the host backend cannot trace kernel functions here"), e.getMessage());
+            return;
+        }
+        s.close();
+        assertEquals("10\n", Scripts.runCommand(backend, script, getppid(10)).printed());
+    }
+
+    private void assertOpenFails(String script, String message) {
+        io.ktap.trace.TraceException e = org.junit.jupiter.api.Assertions.assertThrows(io.ktap.trace.TraceException.class,
+                () -> backend.open(Scripts.compile(script)).close());
+        assertTrue(e.getMessage().contains(message), e.getMessage());
+    }
+
     private static Map<String, Long> parseCounts(String text) {
         Map<String, Long> m = new HashMap<>();
         for (String line : text.split("\n")) {
