@@ -348,8 +348,8 @@ final class HostProbes {
             a = tracer.attachTracepoint(fn, filter);
         } catch (HostException e) {
             String why = e.errno() == Errno.EPERM || e.errno() == Errno.EACCES
-                    ? "this kernel refuses perf the function event (" + Errno.describe(e.errno()) + ")"
-                    + (LibC.geteuid() == 0 ? ", even to root" : "; it is allowed only to root")
+                    ? "this kernel does not let perf open the function event (" + Errno.describe(e.errno()) + ")"
+                    + (LibC.geteuid() == 0 ? ", even as root" : "; it is allowed only to root")
                     : e.errno() == Errno.EINVAL && filter != null ? "the kernel rejects the filter '" + filter + "'"
                     : e.getMessage();
             throw new HostException("ftrace:function: " + why + "; the host backend cannot trace kernel functions"
