@@ -8,7 +8,8 @@
 #
 # Prints one row per configuration: the median ns per call over the repeats, the overhead over
 # untraced, and the events each tracer reported (counted + lost).
-set -euo pipefail
+set -Eeuo pipefail
+trap 'echo "$(basename "$0"): failed at line $LINENO: $BASH_COMMAND" >&2' ERR
 
 here=$(cd "$(dirname "$0")" && pwd -P)
 root=$(cd "$here/../.." && pwd -P)
@@ -39,20 +40,16 @@ median() {
 	sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
-declare -A result events
+declare -A samples events
 
+# One run of a configuration: its ns/call joins the samples, its other output is kept.
 measure() {
 	local label=$1
 	shift
-	local samples=() extra=""
-	for _ in $(seq "$repeats"); do
-		local output
-		output=$("$@" 2>&1)
-		samples+=("$(printf '%s\n' "$output" | loop_line | cut -d' ' -f1)")
-		extra=$(printf '%s\n' "$output" | grep -v -E "^[0-9.]+ [0-9]+ $n\$" | tr '\n' ' ' | sed 's/  */ /g')
-	done
-	result[$label]=$(printf '%s\n' "${samples[@]}" | median)
-	events[$label]=$extra
+	local output
+	output=$("$@" 2>&1)
+	samples[$label]+="$(printf '%s\n' "$output" | loop_line | cut -d' ' -f1) "
+	events[$label]=$( (printf '%s\n' "$output" | grep -v -E "^[0-9.]+ [0-9]+ $n\$" || true) | tr '\n' ' ' | sed 's/  */ /g')
 }
 
 untraced() { "$loop" "$n"; }
@@ -67,13 +64,20 @@ perf_record() {
 	perf report -i "$work/perf.data" --stats 2>/dev/null | grep -i -E 'LOST' | tr -s ' ' | tr '\n' ' ' || true
 }
 bpftrace_count() {
-	bpftrace -e 'tracepoint:syscalls:sys_enter_getppid /pid == cpid/ { @counted = count(); }' -c "$loop $n"
+	bpftrace -q -e 'tracepoint:syscalls:sys_enter_getppid /pid == cpid/ { @counted = count(); }' -c "$loop $n"
 }
 
-measure untraced untraced
-measure "ktap host" host
-measure "perf record" perf_record
-measure bpftrace bpftrace_count
+# Interleaved, so that a burst of load on the machine spreads over every configuration.
+for _ in $(seq "$repeats"); do
+	measure untraced untraced
+	measure "ktap host" host
+	measure "perf record" perf_record
+	measure bpftrace bpftrace_count
+done
+declare -A result
+for label in untraced "ktap host" "perf record" bpftrace; do
+	result[$label]=$(printf '%s\n' ${samples[$label]} | median)
+done
 
 base=${result[untraced]}
 printf '%s calls of getppid(), median of %s runs, %s, %s CPUs\n\n' "$n" "$repeats" "$(uname -r)" "$(nproc)"

@@ -43,7 +43,7 @@ public final class HostBackend implements TraceBackend {
     public static final int DEFAULT_RING_PAGES = 128;
 
     /** How long the delivery thread sleeps at most when the rings are quiet. */
-    public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(20);
+    public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(10);
 
     private final int ringPages;
     private final Duration pollInterval;

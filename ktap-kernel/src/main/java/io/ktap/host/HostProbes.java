@@ -86,6 +86,13 @@ final class HostProbes {
     // ---- tracepoints ------------------------------------------------------------------------------
 
     private List<Resolved> tracepoints(String glob, String filter) throws HostException {
+        if (glob.matches("[A-Za-z0-9_.-]+:[A-Za-z0-9_.-]+")) {
+            // One event by its exact name: no need to read (and glob) all of available_events.
+            EventRef e = EventRef.parse(glob);
+            if (tracer.tracefs().exists(e)) {
+                return List.of(tracepoint(e, filter));
+            }
+        }
         List<EventRef> events = tracer.tracefs().resolve(glob);
         if (events.isEmpty()) {
             throw new HostException("no tracepoint matches '" + glob + "' (see the events with ktap -le)");

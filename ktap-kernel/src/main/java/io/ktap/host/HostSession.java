@@ -222,6 +222,10 @@ public final class HostSession extends AbstractTraceSession {
                 return;
             }
         }
+        if (tracer.events().isEmpty() && ticks.isEmpty()) {
+            finish();  // nothing to trace: like the original, the program ends after its main chunk
+            return;
+        }
         long now = System.nanoTime();
         for (Tick t : ticks) {
             t.due = now + t.period;

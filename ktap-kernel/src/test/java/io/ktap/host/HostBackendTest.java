@@ -282,6 +282,20 @@ class HostBackendTest {
     }
 
     @Test
+    void aProgramWithNothingToTraceEndsAfterItsMainChunk() throws Exception {
+        Scripts.Recorder r = new Scripts.Recorder();
+        try (HostSession s = backend.open(Scripts.compile("""
+                print("hello", arg[0])
+                trace_end { print("end") }
+                """), TraceOptions.defaults().scriptArgs("hello.kp", List.of()))) {
+            r.attach(s);
+            s.start();
+            assertTrue(s.isTerminated());
+        }
+        assertEquals("hello\thello.kp\nend\n", r.printed());
+    }
+
+    @Test
     void earlyApiProbesGetTheEventAsAnObject() throws Exception {
         Scripts.Recorder r = Scripts.runCommand(backend, """
                 var n, names = 0, {}
