@@ -56,7 +56,8 @@ untraced() { "$loop" "$n"; }
 host() {
 	"$root/ktap" -q -e 'var n = 0
 trace syscalls:sys_enter_getppid { n += 1 }
-trace_end { print("counted", n) }' -- "$loop" "$n"
+trace_end { print("counted", n) }' -- "$loop" "$n" 2>&1 |
+		awk '/^lost [0-9]+ records on cpu/ { lost += $2; next } { print } END { print "lost", lost + 0 }'
 }
 perf_record() {
 	perf record -q -e syscalls:sys_enter_getppid -o "$work/perf.data" -- "$loop" "$n"
@@ -81,9 +82,9 @@ done
 
 base=${result[untraced]}
 printf '%s calls of getppid(), median of %s runs, %s, %s CPUs\n\n' "$n" "$repeats" "$(uname -r)" "$(nproc)"
-printf '%-12s %10s %10s %8s  %s\n' "tracer" "ns/call" "+ns/call" "x" "events"
+printf '%-12s %10s %10s %8s  %s\n' "tracer" "ns/call" "+ns/call" "x" "what it reported (last run)"
 for label in untraced "ktap host" "perf record" bpftrace; do
 	v=${result[$label]}
 	printf '%-12s %10.1f %10.1f %8.2f  %s\n' "$label" "$v" "$(echo "$v - $base" | bc -l)" \
-		"$(echo "$v / $base" | bc -l)" "${events[$label]}"
+		"$(echo "$v / $base" | bc -l)" "$(printf "%s" "${events[$label]}" | sed "s/ERROR: Unknown error -1: couldn.t set RLIMIT_MEMLOCK.*problem //")"
 done
