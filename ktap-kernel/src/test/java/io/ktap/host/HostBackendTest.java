@@ -74,6 +74,27 @@ class HostBackendTest {
     }
 
     @Test
+    void onlyTheChosenCpuIsTraced() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(HostSupport.onlineCpus().size() > 1, "needs two CPUs");
+        String script = """
+                var n = 0
+                trace syscalls:sys_enter_getppid { n += 1 }
+                trace_end { print(n, cpu_seen) }
+                var cpu_seen = -1
+                trace syscalls:sys_enter_getppid { cpu_seen = cpu() }
+                """;
+        for (int traced : new int[] {0, 1}) {
+            Scripts.Recorder r = new Scripts.Recorder();
+            try (HostSession s = backend.openCommand(Scripts.compile(script), TraceOptions.defaults().cpu(traced),
+                    new ProcessBuilder(getppid.toString(), Integer.toString(N), "cpu=0"))) {
+                r.attach(s);
+                s.start();
+            }
+            assertEquals(traced == 0 ? N + "\t0\n" : "0\t-1\n", r.printed(), "-C " + traced);
+        }
+    }
+
+    @Test
     void countsSyscallsByNameForOneProcess() throws Exception {
         Scripts.Recorder r = Scripts.runCommand(backend, """
                 var s = {}
