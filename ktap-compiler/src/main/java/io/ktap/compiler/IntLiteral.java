@@ -27,7 +27,7 @@ final class IntLiteral {
         if (text.length() > 2 && text.charAt(0) == '0' && (text.charAt(1) | 0x20) == 'x') {
             return unsigned(text, text.substring(2), 16, negated, "hexadecimal");
         }
-        if (FLOAT.matcher(text).matches()) {
+        if (!allDigits(text) && FLOAT.matcher(text).matches()) {
             return error(ErrorCode.FLOAT_LITERAL,
                     "floating-point number '" + text + "' is not supported: ktap numbers are 64-bit integers");
         }
@@ -54,6 +54,15 @@ final class IntLiteral {
             return tooLarge(text);
         }
         return new Result(-value, null, null);
+    }
+
+    private static boolean allDigits(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (!Lexer.isDigit(text.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Result unsigned(String text, String digits, int radix, boolean negated, String what) {

@@ -12,11 +12,14 @@ import io.ktap.ast.TableField;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Name resolution and the static checks of a parsed program, as a pass of its own.
@@ -36,6 +39,14 @@ import java.util.regex.Pattern;
 public final class Resolver {
 
     private static final Pattern NUMBERED_ARG = Pattern.compile("arg[0-9]+");
+
+    /** The library table names, {@link Builtin#isLibrary} precomputed. */
+    private static final Set<String> LIBRARIES = Arrays.stream(Builtin.values()).map(Builtin::library)
+            .filter(Objects::nonNull).collect(Collectors.toUnmodifiableSet());
+
+    private static boolean isLibrary(String name) {
+        return LIBRARIES.contains(name);
+    }
 
     private enum Kind { MAIN, FUNCTION, HANDLER, END_HANDLER }
 
@@ -143,9 +154,9 @@ public final class Resolver {
 
     /** Whether a global of this name would hide a builtin or a library; reports it if so. */
     private boolean reservedGlobal(Span span, String name, String what) {
-        if (Builtin.byName(name).isPresent() || Builtin.isLibrary(name)) {
+        if (Builtin.byName(name).isPresent() || isLibrary(name)) {
             diagnostics.error(span, ErrorCode.BUILTIN_REDEFINED, "cannot " + what + " '" + name + "': it is a "
-                    + (Builtin.isLibrary(name) ? "library" : "builtin function"));
+                    + (isLibrary(name) ? "library" : "builtin function"));
             return true;
         }
         return false;
@@ -165,7 +176,7 @@ public final class Resolver {
         if (isLocalOrUpvalue(name) || Builtin.byName(name).isPresent()) {
             return;
         }
-        if (Builtin.isLibrary(name)) {
+        if (isLibrary(name)) {
             diagnostics.error(span, ErrorCode.LIBRARY_NOT_A_VALUE, "library '" + name
                     + "' is not a value: call its functions, as in " + exampleCall(name));
             return;
@@ -187,7 +198,7 @@ public final class Resolver {
     /** The library function {@code lib.fn} that {@code e} names, if it names one (reports unknown ones). */
     private LibraryRef library(Expr e) {
         if (e instanceof Expr.Index index && index.target() instanceof Expr.Name lib
-                && Builtin.isLibrary(lib.name()) && !isLocalOrUpvalue(lib.name())) {
+                && isLibrary(lib.name()) && !isLocalOrUpvalue(lib.name())) {
             if (!(index.key() instanceof Expr.Str key)) {
                 diagnostics.error(index.span(), ErrorCode.LIBRARY_NOT_A_VALUE, "library '" + lib.name()
                         + "' can only be indexed by a function name, as in " + exampleCall(lib.name()));
@@ -291,7 +302,7 @@ public final class Resolver {
         if (target instanceof Expr.Name n) {
             write(n.span(), n.name());
         } else if (target instanceof Expr.Index index) {
-            if (index.target() instanceof Expr.Name lib && Builtin.isLibrary(lib.name()) && !isLocalOrUpvalue(lib.name())) {
+            if (index.target() instanceof Expr.Name lib && isLibrary(lib.name()) && !isLocalOrUpvalue(lib.name())) {
                 diagnostics.error(index.span(), ErrorCode.LIBRARY_NOT_A_VALUE,
                         "cannot assign into library '" + lib.name() + "'");
                 return;
@@ -442,7 +453,7 @@ public final class Resolver {
                 if (!isLocalOrUpvalue(first) && !reservedGlobal(s.span(), first, "define function")) {
                     globals.add(first);
                 }
-            } else if (Builtin.isLibrary(first) && !isLocalOrUpvalue(first)) {
+            } else if (isLibrary(first) && !isLocalOrUpvalue(first)) {
                 diagnostics.error(s.span(), ErrorCode.LIBRARY_NOT_A_VALUE, "cannot add functions to library '" + first + "'");
             } else {
                 read(s.span(), first);
