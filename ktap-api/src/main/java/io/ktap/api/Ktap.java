@@ -198,7 +198,7 @@ public final class Ktap {
     /** {@code receiver:method(args...)}: calls {@code receiver.method(receiver, args...)}. */
     public static Expr.MethodCall method(Expr receiver, String method, Object... args) {
         Objects.requireNonNull(receiver, "receiver");
-        return new Expr.MethodCall(Span.NONE, receiver, checkName(method, "method name"), vals(args));
+        return new Expr.MethodCall(Span.NONE, receiver, checkField(method, "method name"), vals(args));
     }
 
     // ---------------------------------------------------------------- functions and tables
@@ -360,6 +360,16 @@ public final class Ktap {
     }
 
     // ---------------------------------------------------------------- checks
+
+    /** Returns {@code word} if it can follow {@code .} or {@code :} (keywords can), else throws. */
+    static String checkField(String word, String what) {
+        Objects.requireNonNull(word, what);
+        if (!AstPrinter.isFieldName(word)) {
+            throw new IllegalArgumentException("'" + word + "' is not a " + what
+                    + ": letters, digits and '_', not starting with a digit");
+        }
+        return word;
+    }
 
     /** Returns {@code word} if it can be a name, else throws with the reason. */
     static String checkName(String word, String what) {

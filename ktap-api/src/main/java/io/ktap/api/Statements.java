@@ -290,9 +290,13 @@ public abstract class Statements<S extends Statements<S>> {
      * (a method gets an implicit first parameter {@code self}).
      */
     public S function(List<String> path, String method, Params params, Consumer<? super Body> body) {
-        path.forEach(n -> Ktap.checkName(n, "function name"));
+        if (path.isEmpty()) {
+            throw new IllegalArgumentException("a function declaration needs a name");
+        }
+        Ktap.checkName(path.get(0), "function name");
+        path.subList(1, path.size()).forEach(n -> Ktap.checkField(n, "field name"));
         if (method != null) {
-            Ktap.checkName(method, "method name");
+            Ktap.checkField(method, "method name");
         }
         return stmt(new Stmt.FunctionDecl(Span.NONE, path, method,
                 new FunctionBody(Span.NONE, params.names(), params.variadic(), build(body))));

@@ -284,10 +284,10 @@ public final class AstPrinter {
         public Void visitFunctionDecl(Stmt.FunctionDecl s) {
             out.append("function ");
             for (int i = 0; i < s.path().size(); i++) {
-                out.append(i == 0 ? "" : ".").append(name(s.path().get(i)));
+                out.append(i == 0 ? name(s.path().get(i)) : "." + field(s.path().get(i)));
             }
             if (s.method() != null) {
-                out.append(':').append(name(s.method()));
+                out.append(':').append(field(s.method()));
             }
             function(s.function());
             return null;
@@ -363,6 +363,19 @@ public final class AstPrinter {
             throw new IllegalArgumentException("'" + word + "' cannot be written as a name");
         }
         return word;
+    }
+
+    /** A field or method name after {@code .} or {@code :}, where keywords are allowed too. */
+    private static String field(String word) {
+        if (!isFieldName(word)) {
+            throw new IllegalArgumentException("'" + word + "' cannot be written as a field or method name");
+        }
+        return word;
+    }
+
+    /** Whether {@code word} can follow {@code .} or {@code :}: any identifier, keywords included. */
+    public static boolean isFieldName(String word) {
+        return IDENTIFIER.matcher(word).matches();
     }
 
     private static boolean startsWithParen(Stmt s) {
@@ -503,7 +516,7 @@ public final class AstPrinter {
         @Override
         public Void visitMethodCall(Expr.MethodCall e) {
             prefix(e.receiver());
-            out.append(':').append(name(e.method()));
+            out.append(':').append(field(e.method()));
             arguments(e.args());
             return null;
         }

@@ -38,7 +38,8 @@ import java.util.Set;
  * with the kernel's rules: {@code $retval} only in return probes; {@code $argN} (N &ge; 1) only in
  * kprobes on a function entry; {@code $comm} only as a string; string types and arrays only on
  * memory ({@code @...} or a dereference); at most 128 arguments with distinct C-identifier names;
- * dereferences nest at most 16 deep.
+ * dereferences nest at most 16 deep. Paths are absolute, without whitespace, {@code :}, {@code ,},
+ * {@code {} or {@code }} (a script's trace header reads those as structure).
  *
  * <p>Canonical text ({@link #format}): single spaces between arguments, offsets and addresses in
  * lower-case {@code 0x} hexadecimal, timers in the largest unit that divides the period exactly
@@ -112,7 +113,10 @@ public final class ProbeSpecs {
         if (probe instanceof Probe.Kprobe k) {
             checkArgs(text, k.args(), Target.KPROBE, k.isReturn(), k.offset() == 0);
         } else if (probe instanceof Probe.Uprobe u) {
+            checkPath(text, u.path());
             checkArgs(text, u.args(), Target.UPROBE, u.isReturn(), false);
+        } else if (probe instanceof Probe.Sdt d) {
+            checkPath(text, d.path());
         }
         return probe;
     }
@@ -343,6 +347,9 @@ public final class ProbeSpecs {
             }
             String path = location.substring(0, colon);
             String where = location.substring(colon + 1);
+            if (pathProblem(path) != null) {
+                throw fail(pathProblem(path));
+            }
             boolean isReturn = where.endsWith(RETURN);
             if (isReturn) {
                 where = where.substring(0, where.length() - RETURN.length());
@@ -385,6 +392,9 @@ public final class ProbeSpecs {
             String name = rest.substring(colon + 1);
             if (name.indexOf(':') >= 0) {
                 throw fail("an SDT path must not contain ':'");
+            }
+            if (pathProblem(rest.substring(0, colon)) != null) {
+                throw fail(pathProblem(rest.substring(0, colon)));
             }
             checkGlob(name, "SDT marker name");
             return new Probe.Sdt(span, rest.substring(0, colon), name);
@@ -489,6 +499,25 @@ public final class ProbeSpecs {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("invalid eventdef '" + text + "': " + e.getMessage());
         }
+    }
+
+    /** Path characters that a script's trace header reads as structure (a list, the block). */
+    private static final String PATH_STRUCTURE = ",{}";
+
+    private static void checkPath(String eventdef, String path) {
+        String reason = pathProblem(path);
+        if (reason != null) {
+            throw new IllegalArgumentException("invalid eventdef '" + eventdef + "': " + reason);
+        }
+    }
+
+    private static String pathProblem(String path) {
+        for (int i = 0; i < path.length(); i++) {
+            if (PATH_STRUCTURE.indexOf(path.charAt(i)) >= 0) {
+                return "a probed path cannot contain ',', '{' or '}': '" + path + "'";
+            }
+        }
+        return null;
     }
 
     private static void checkArgName(String name) {

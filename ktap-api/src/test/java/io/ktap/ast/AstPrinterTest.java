@@ -146,6 +146,8 @@ class AstPrinterTest {
         assertEquals("table.new(4, 0)", p(call(new Expr.Index(S, n("table"), s("new")), i(4), i(0))));
         assertEquals("o:m(1)", p(new Expr.MethodCall(S, n("o"), "m", List.of(i(1)))));
         assertEquals("(\"x\"):len()", p(new Expr.MethodCall(S, s("x"), "len", List.of())));
+        assertEquals("o:if()", p(new Expr.MethodCall(S, n("o"), "if", List.of())));
+        assertThrows(IllegalArgumentException.class, () -> p(new Expr.MethodCall(S, n("o"), "a-b", List.of())));
         assertEquals("{}", p(new Expr.Table(S, List.of())));
         assertEquals("{1, 2, k = 3, [\"a b\"] = 4, [5] = 6}", p(new Expr.Table(S, List.of(
                 new TableField.Positional(S, i(1)), new TableField.Positional(S, i(2)),
@@ -166,6 +168,10 @@ class AstPrinterTest {
                 p(call(new Expr.Function(S, new FunctionBody(S, List.of(), false, Block.of())))));
         assertEquals("function f.g:m(x) {\n\treturn a + b\n}", AstPrinter.print(new Stmt.FunctionDecl(S,
                 List.of("f", "g"), "m", new FunctionBody(S, List.of("x"), false, body))));
+        assertEquals("function f.while:end() {\n}", AstPrinter.print(new Stmt.FunctionDecl(S,
+                List.of("f", "while"), "end", new FunctionBody(S, List.of(), false, Block.of()))));
+        assertThrows(IllegalArgumentException.class, () -> AstPrinter.print(new Stmt.FunctionDecl(S,
+                List.of("while"), null, new FunctionBody(S, List.of(), false, Block.of()))));
     }
 
     @Test

@@ -286,6 +286,9 @@ class ProbeSpecsTest {
         "probe:/bin/prog:main x=@errno| fetch argument 'x=@errno': a uprobe fetches memory at @ADDR or @+OFFSET, not at a symbol '@errno'",
         "probe:/bin/prog:main x=+u0(%di)| fetch argument 'x=+u0(%di)': '+u' (user-memory dereference) is for kprobes; a uprobe reads user memory already",
         "probe:/bin/prog:main x=zz| fetch argument 'x=zz': 'zz' is not a fetch argument: expected %REG, @ADDR, @+OFFSET, $stack, $stackN, $retval, $comm or +OFFS(FETCHARG)",
+        "probe:/a,b:f| a probed path cannot contain ',', '{' or '}': '/a,b'",
+        "probe:/a{b:f| a probed path cannot contain ',', '{' or '}': '/a{b'",
+        "sdt:/a}b:f| a probed path cannot contain ',', '{' or '}': '/a}b'",
         "sdt:lib.so:x| an SDT marker is sdt:/PATH:NAME, with an absolute path",
         "sdt:/lib64/libc.so.6| an SDT marker is sdt:/PATH:NAME; the marker name is missing",
         "sdt:/lib64/libc.so.6:| empty SDT marker name",
@@ -315,6 +318,13 @@ class ProbeSpecsTest {
                 e.getMessage());
         Probe twice = new Probe.Uprobe(S, "/bin/x", "f", 0, false, List.of(arg("a", "%di"), arg("a", "%si")));
         assertThrows(IllegalArgumentException.class, () -> ProbeSpecs.format(twice));
+    }
+
+    @Test
+    void validateRejectsPathsATraceHeaderWouldSplit() {
+        assertThrows(IllegalArgumentException.class,
+                () -> ProbeSpecs.validate(new Probe.Uprobe(S, "/a,b", "f", 0, false, List.of())));
+        assertThrows(IllegalArgumentException.class, () -> ProbeSpecs.format(new Probe.Sdt(S, "/x{", "m")));
     }
 
     @ParameterizedTest

@@ -120,13 +120,19 @@ public final class Codegen {
             error(CodegenError.PROBE_NOT_AT_TOP_LEVEL.at(t.span(), "trace"));
             return;
         }
-        StringBuilder name = new StringBuilder("trace ");
-        for (int i = 0; i < t.probes().size(); i++) {
-            name.append(i == 0 ? "" : ", ").append(ProbeTable.spec(t.probes().get(i)));
-        }
-        int index = rootFunction(name.toString(), t.span(), t.body(), Role.HANDLER);
+        List<String> specs = new ArrayList<>();
         for (Probe p : t.probes()) {
-            probes.add(new ProbeEntry(ProbeTable.kind(p), Bytes.fromText(ProbeTable.spec(p)),
+            try {
+                specs.add(ProbeTable.spec(p));
+            } catch (IllegalArgumentException e) {
+                error(CodegenError.INVALID_PROBE.at(p.span(), e.getMessage()));
+                return;
+            }
+        }
+        int index = rootFunction("trace " + String.join(", ", specs), t.span(), t.body(), Role.HANDLER);
+        for (int i = 0; i < t.probes().size(); i++) {
+            Probe p = t.probes().get(i);
+            probes.add(new ProbeEntry(ProbeTable.kind(p), Bytes.fromText(specs.get(i)),
                     t.filter() == null ? null : Bytes.fromText(t.filter()), index, ProbeTable.periodNanos(p), List.of()));
         }
     }

@@ -27,7 +27,8 @@ public enum CodegenError {
     TOO_MANY_PARAMETERS("K3017", "function '%s' has more than %d parameters"),
     TOO_MANY_ARGUMENTS("K3018", "call passes more than %d arguments"),
     NO_EVENT_HERE("K3019", "'%s' is only available in a probe handler"),
-    LIBRARY_AS_VALUE("K3020", "library '%s' can only be used to call its functions");
+    LIBRARY_AS_VALUE("K3020", "library '%s' can only be used to call its functions"),
+    INVALID_PROBE("K3021", "invalid probe: %s");
 
     private final String code;
     private final String format;

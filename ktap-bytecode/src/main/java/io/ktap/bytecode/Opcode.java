@@ -128,8 +128,10 @@ public enum Opcode {
     TSETM(Format.AD, BASE, NONE, NONE, COUNT),
     /**
      * {@code R[B][R[C]] = (R[B][R[C]] or 0) + R[A]}: the counting form of {@code t[k] += v}, where a
-     * missing slot counts as 0. Errors as {@link #TSET}, and {@code "attempt to perform arithmetic
-     * on a <type> value"} when the slot holds a non-number or R[A] is not a number.
+     * missing slot counts as 0. Errors, checked in this order: R[B] not a table (as {@link #TSET}),
+     * R[A] not a number ({@code "attempt to perform arithmetic on a <type> value"}), R[C] nil
+     * ({@code "table index is nil"}), the slot holding a non-number (arithmetic error), a new key
+     * beyond the quota.
      */
     TINCR(Format.ABC, SRC, SRC, SRC, null),
 

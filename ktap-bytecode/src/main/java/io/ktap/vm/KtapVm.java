@@ -76,8 +76,6 @@ public final class KtapVm implements Heap {
     private long[] sn = new long[256];
     private int[] fBase = new int[16];
     private int[] fPc = new int[16];
-    private int[] fRet = new int[16];
-    private int[] fWant = new int[16];
     private int[] fVarBase = new int[16];
     private int[] fVarCount = new int[16];
     private KClosure[] fCl = new KClosure[16];
@@ -409,8 +407,6 @@ public final class KtapVm implements Heap {
             int n = fBase.length * 2;
             fBase = Arrays.copyOf(fBase, n);
             fPc = Arrays.copyOf(fPc, n);
-            fRet = Arrays.copyOf(fRet, n);
-            fWant = Arrays.copyOf(fWant, n);
             fVarBase = Arrays.copyOf(fVarBase, n);
             fVarCount = Arrays.copyOf(fVarCount, n);
             fCl = Arrays.copyOf(fCl, n);
@@ -427,33 +423,41 @@ public final class KtapVm implements Heap {
     private int enterFrame(KClosure cl, int func, int nargs, int want) {
         Fn fn = cl.fn;
         int base = func + 1;
-        int varCount = 0;
-        int varBase = base;
-        if (fn.variadic && nargs > fn.numParams) {
-            varCount = nargs - fn.numParams;
-            varBase = func + 1 + fn.numParams;
-            base = func + 1 + nargs;
-            ensureStack(base + fn.frameSize + 1);
-            System.arraycopy(sr, func + 1, sr, base, fn.numParams);
-            System.arraycopy(sn, func + 1, sn, base, fn.numParams);
-        } else {
-            ensureStack(base + fn.frameSize + 1);
-        }
-        int keep = Math.min(nargs, fn.numParams);
-        Arrays.fill(sr, base + keep, base + Math.max(fn.frameSize, keep), null);
         int d = depth;
-        ensureFrames(d);
-        if (base + fn.frameSize > highWater) {
-            highWater = base + fn.frameSize;
+        if (fn.variadic) {
+            int varCount = 0;
+            if (nargs > fn.numParams) {
+                varCount = nargs - fn.numParams;
+                base = func + 1 + nargs;
+                ensureStack(base + fn.frameSize + 1);
+                System.arraycopy(sr, func + 1, sr, base, fn.numParams);
+                System.arraycopy(sn, func + 1, sn, base, fn.numParams);
+            }
+            ensureFrames(d);
+            fVarBase[d] = func + 1 + fn.numParams;
+            fVarCount[d] = varCount;
+        }
+        int end = base + fn.frameSize;
+        if (end >= sr.length) {
+            ensureStack(end + 1);
+        }
+        if (d >= fBase.length) {
+            ensureFrames(d);
+        }
+        Object[] r = sr;
+        // Registers above the parameters start as nil (skipping slots that already are).
+        for (int i = base + Math.min(nargs, fn.numParams); i < end; i++) {
+            if (r[i] != null) {
+                r[i] = null;
+            }
+        }
+        if (end > highWater) {
+            highWater = end;
         }
         if (d > highDepth) {
             highDepth = d;
         }
         fBase[d] = base;
-        fRet[d] = func;
-        fWant[d] = want;
-        fVarBase[d] = varBase;
-        fVarCount[d] = varCount;
         if (fCl[d] != cl) {
             fCl[d] = cl;
         }
@@ -868,6 +872,49 @@ public final class KtapVm implements Heap {
                         }
                         case Ops.EVGET -> eventPart(ins >>> 16, a);
                         case Ops.EMIT -> emit(ins >>> 24, a, ins >>> 16 & 0xff);
+                        case Ops.F_KARITH -> {
+                            put(r, a, Values.INT);
+                            n[a] = ins >> 16;
+                            if (budget > 0) {
+                                budget--;
+                                int i1 = code[pc++];
+                                int a1 = base + (i1 >>> 8 & 0xff);
+                                int b = base + (i1 >>> 16 & 0xff);
+                                if (r[b] != Values.INT) {
+                                    throw arith(r[b]);
+                                }
+                                n[a1] = (i1 & 0xff) == Ops.ADD ? n[b] + n[a] : n[b] - n[a];
+                                put(r, a1, Values.INT);
+                            }
+                        }
+                        case Ops.F_CMPJ, Ops.F_CMPJ + 1, Ops.F_CMPJ + 2, Ops.F_CMPJ + 3 -> {
+                            boolean v = compareOp((ins & 0xff) - Ops.F_CMPJ + Ops.EQ, ins, base, r, n);
+                            put(r, a, v ? Boolean.TRUE : Boolean.FALSE);
+                            if (budget > 0) {
+                                budget--;
+                                int j = code[pc++];
+                                if (v == ((j & 0xff) == Ops.JMPT)) {
+                                    pc += j >> 16;
+                                }
+                            }
+                        }
+                        case Ops.F_KCMPJ -> {
+                            put(r, a, Values.INT);
+                            n[a] = ins >> 16;
+                            if (budget > 0) {
+                                budget--;
+                                int i1 = code[pc++];
+                                boolean v = compareOp(i1 & 0xff, i1, base, r, n);
+                                put(r, base + (i1 >>> 8 & 0xff), v ? Boolean.TRUE : Boolean.FALSE);
+                                if (budget > 0) {
+                                    budget--;
+                                    int j = code[pc++];
+                                    if (v == ((j & 0xff) == Ops.JMPT)) {
+                                        pc += j >> 16;
+                                    }
+                                }
+                            }
+                        }
                         case Ops.CALL -> {
                             int b = ins >>> 16 & 0xff;
                             int cw = (ins >>> 24) - 1;
@@ -998,6 +1045,19 @@ public final class KtapVm implements Heap {
             e >>>= 1;
         }
         return result;
+    }
+
+    /** LT, LE, EQ or NE ({@code op}) of the registers B and C of {@code ins}. */
+    private static boolean compareOp(int op, int ins, int base, Object[] r, long[] n) {
+        int b = base + (ins >>> 16 & 0xff);
+        int c = base + (ins >>> 24);
+        if (op == Ops.EQ || op == Ops.NE) {
+            return Values.equal(r[b], n[b], r[c], n[c]) == (op == Ops.EQ);
+        }
+        if (r[b] != Values.INT || r[c] != Values.INT) {
+            throw compare(r[b], r[c]);
+        }
+        return op == Ops.LT ? n[b] < n[c] : n[b] <= n[c];
     }
 
     private static KtapError arith(Object v) {

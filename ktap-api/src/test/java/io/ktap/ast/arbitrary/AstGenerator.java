@@ -162,7 +162,10 @@ final class AstGenerator {
                 int n = c.between(1, 2);
                 List<Expr> values = exprs(2, 0, n);
                 for (int i = 0; i < n; i++) {
-                    names.add(freshName("g"));
+                    // tick and profile start timers only before '-N': elsewhere they are names
+                    String special = c.oneIn(8) ? c.pick(List.of("tick", "profile")) : null;
+                    names.add(special != null && !globals.contains(special) && !names.contains(special)
+                            ? special : freshName("g"));
                 }
                 globals.addAll(names);
                 return new Stmt.Var(S, names, values);
@@ -571,7 +574,7 @@ final class AstGenerator {
 
     private static final List<BinOp> COMPOUND = List.of(BinOp.ADD, BinOp.SUB, BinOp.MUL, BinOp.DIV, BinOp.MOD,
             BinOp.POW, BinOp.CONCAT);
-    private static final List<String> FIELDS = List.of("k", "name", "m", "count", "x1");
+    private static final List<String> FIELDS = List.of("k", "name", "m", "count", "x1", "if", "arg1", "argstr");
     private static final List<String> KEYS = List.of("k", "name", "if", "arg1", "a b", "", "trace", "_x", "x1");
     private static final List<String> BARE_BUILTINS = List.of("pid", "tid", "uid", "cpu", "execname", "print",
             "len", "arg");
