@@ -99,9 +99,4 @@ final class TaskNames {
         }
         return -1;
     }
-
-    /** Forgets a task that exited (its id may be reused). */
-    void forget(int pid) {
-        uids.remove(pid);
-    }
 }

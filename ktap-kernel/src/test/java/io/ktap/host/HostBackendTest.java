@@ -403,6 +403,10 @@ class HostBackendTest {
         assertOpenFails("trace probe:/no/such/binary:main { }", "no such binary: /no/such/binary");
         assertOpenFails("trace probe:" + getppid + ":no_such_function { }", "no function 'no_such_function'");
         assertOpenFails("trace sdt:" + getppid + ":nothing { }", "it has no .note.stapsdt markers");
+        io.ktap.trace.TraceException noPid = org.junit.jupiter.api.Assertions.assertThrows(
+                io.ktap.trace.TraceException.class, () -> backend.open(Scripts.compile("trace sched:sched_switch { }"),
+                        TraceOptions.defaults().pid(Integer.MAX_VALUE)).close());
+        assertTrue(noPid.getMessage().contains("no process " + Integer.MAX_VALUE), noPid.getMessage());
         if (!Files.exists(Path.of("/sys/kernel/tracing/kprobe_events"))) {
             assertOpenFails("trace probe:vfs_read { }", "this kernel cannot create kprobes");
         }
