@@ -10,9 +10,24 @@ import java.util.Objects;
  */
 public sealed interface TraceProgram {
 
-    /** A program as an AST; {@code name} is the script's name for {@code arg[0]} and error records. */
+    /** A program as an AST (from the compiler or the fluent API). */
     static TraceProgram of(Program program) {
         return new Source(program);
+    }
+
+    /**
+     * Compiles script text with the {@link ScriptCompiler} on the class path (ktap-compiler's).
+     *
+     * @throws ScriptException when the script does not compile
+     * @throws TraceException  when no compiler is on the class path
+     */
+    static TraceProgram compile(String fileName, String text) {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        for (ScriptCompiler c : java.util.ServiceLoader.load(ScriptCompiler.class,
+                loader == null ? TraceProgram.class.getClassLoader() : loader)) {
+            return of(c.compile(fileName, text));
+        }
+        throw new TraceException("no ktap compiler on the class path: add ktap-compiler to compile script text");
     }
 
     /** A serialized chunk in the ktapvm format, as the chunk writer produces it. */

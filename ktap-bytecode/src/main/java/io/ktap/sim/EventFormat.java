@@ -153,7 +153,14 @@ public record EventFormat(String system, String name, long id, List<Field> commo
                     fields.add(f);
                 }
             } else if (line.startsWith("print fmt:")) {
-                printFmt = line.substring("print fmt:".length()).strip();
+                // The print fmt runs to the end of the file: its format string may hold a newline
+                // (ext4:ext4_fc_stats does).
+                StringBuilder fmt = new StringBuilder(line.substring("print fmt:".length()));
+                for (int more = ln + 1; more < lines.length; more++) {
+                    fmt.append('\n').append(lines[more]);
+                }
+                printFmt = fmt.toString().strip();
+                break;
             } else {
                 throw new IllegalArgumentException("line " + (ln + 1) + ": not a format file line: '" + line + "'");
             }

@@ -13,9 +13,9 @@ import java.util.function.Function;
  * would: a C format string and C argument expressions over the record ({@code REC->field}, casts,
  * arithmetic, bit operations, comparisons, {@code ?:}, {@code __get_str}, {@code __print_flags},
  * {@code __print_symbolic}). Expressions it cannot evaluate make {@link #render} return null, and
- * the caller falls back to listing the fields.
+ * the caller falls back to listing the fields. Shared by the sim and host backends.
  */
-final class PrintFormat {
+public final class PrintFormat {
 
     private final String format;
     private final List<Node> args;
@@ -26,7 +26,7 @@ final class PrintFormat {
     }
 
     /** Parses {@code "fmt", arg, ...}, or returns null when the text is beyond this evaluator. */
-    static PrintFormat parse(String text) {
+    public static PrintFormat parse(String text) {
         if (text.isEmpty()) {
             return null;
         }
@@ -48,20 +48,38 @@ final class PrintFormat {
      * Formats the record whose fields {@code field} looks up (a {@link Long} or a {@link String};
      * null for an unknown field), or returns null when an expression cannot be evaluated.
      */
-    String render(Function<String, Object> field) {
+    public String render(Function<String, Object> field) {
+        return render(field, null);
+    }
+
+    /**
+     * As {@link #render(Function)}, printing the kernel's symbol conversions ({@code %ps}: the
+     * symbol, {@code %pS}/{@code %pB}: symbol+offset/size) through {@code symbols}, which returns
+     * null for an address in no known symbol; {@code symbols} null prints every pointer as hex.
+     */
+    public String render(Function<String, Object> field, Symbols symbols) {
         try {
             Object[] values = new Object[args.size()];
             for (int i = 0; i < values.length; i++) {
                 values[i] = args.get(i).eval(field);
             }
-            return format(format, values);
+            return format(format, values, symbols);
         } catch (IllegalArgumentException | ArithmeticException e) {
             return null;
         }
     }
 
+    /** Names kernel addresses for {@code %ps}/{@code %pS}. */
+    public interface Symbols {
+        /**
+         * The symbol holding {@code addr}: with {@code +0xoff/0xsize} when {@code offset}, or null
+         * when no symbol holds it.
+         */
+        String symbolize(long addr, boolean offset);
+    }
+
     /** C printf over Java values, one conversion at a time through {@link Printf}. */
-    private static String format(String fmt, Object[] values) {
+    private static String format(String fmt, Object[] values, Symbols symbols) {
         StringBuilder out = new StringBuilder();
         int arg = 0;
         int i = 0;
@@ -90,9 +108,18 @@ final class PrintFormat {
             Object v = values[arg++];
             String spec = fmt.substring(start, i);
             if (conv == 'p') {
-                // Kernel pointer extensions (%pS, %pI4, %pK...): print the pointer as hex.
+                // Kernel pointer extensions (%pS, %pI4, %pK...): symbols by name, others as hex.
+                int ext = i;
                 while (i < fmt.length() && Character.isLetterOrDigit(fmt.charAt(i))) {
                     i++;
+                }
+                char kind = ext < i ? fmt.charAt(ext) : 0;
+                if (symbols != null && v instanceof Long addr && "sSBfF".indexOf(kind) >= 0 && kind != 0) {
+                    String sym = symbols.symbolize(addr, kind != 's' && kind != 'f');
+                    if (sym != null) {
+                        out.append(sym);
+                        continue;
+                    }
                 }
                 spec = spec.substring(0, spec.length() - 1) + "llx";
                 out.append("0x");

@@ -213,11 +213,14 @@ public final class SimEvent implements TraceEvent {
         if (sys.equals("ftrace") && n.equals("function")) {
             return kernel.symbolName(numberOf("ip")) + " <-" + kernel.symbolName(numberOf("parent_ip"));
         }
-        if (sys.equals("kprobes") || sys.equals("uprobes")) {
+        if (sys.equals("kprobes") || sys.equals("uprobes") || sys.startsWith("sdt_")) {
             StringBuilder sb = new StringBuilder(n).append(": (");
             boolean ret = format.fieldIndex("__probe_ret_ip") > 0;
             if (ret) {
-                sb.append(where(numberOf("__probe_ret_ip"), sys)).append(" <- ").append(where(numberOf("__probe_func"), sys));
+                // As the kernel prints a return probe: the return address with its offset, the function without.
+                long func = numberOf("__probe_func");
+                sb.append(where(numberOf("__probe_ret_ip"), sys)).append(" <- ")
+                        .append(sys.equals("kprobes") ? kernel.symbolName(func) : "0x" + Long.toHexString(func));
             } else {
                 sb.append(where(numberOf("__probe_ip"), sys));
             }

@@ -355,7 +355,7 @@ public final class SimKernel implements KernelContext {
     }
 
     /** The event of a kprobe or kretprobe on {@code symbol} with fetch args, defined on first use. */
-    EventFormat probeEvent(String system, String name, boolean isReturn, List<String> fetchNames) {
+    EventFormat probeEvent(String system, String name, boolean isReturn, List<EventFormat.Field> fetchFields) {
         String q = system + ":" + name;
         EventFormat f = events.get(q);
         if (f != null) {
@@ -371,13 +371,17 @@ public final class SimKernel implements KernelContext {
             fields.add(new EventFormat.Field("unsigned long", "__probe_ip", offset, 8, false, false));
         }
         offset += 8;
-        for (String a : fetchNames) {
-            fields.add(new EventFormat.Field("u64", a, offset, 8, false, false));
-            offset += 8;
+        for (EventFormat.Field a : fetchFields) {
+            fields.add(new EventFormat.Field(a.type(), a.name(), offset, a.size(), a.signed(), a.isString()));
+            offset += a.size();
         }
         f = new EventFormat(system, name, nextEventId++, EventFormat.standardCommon(), fields, "");
         define(f);
         return f;
+    }
+
+    long nextEventId() {
+        return nextEventId++;
     }
 
     PrintFormat printFormat(EventFormat f) {

@@ -389,7 +389,7 @@ public final class SimSession extends AbstractTraceSession {
         }
         String name = isReturn ? sym + "__return" : sym;
         kernel.symbol(sym, 0x200);
-        EventFormat f = kernel.probeEvent("kprobes", name, isReturn, fetchNames(parts));
+        EventFormat f = kernel.probeEvent("kprobes", name, isReturn, fetchFields(parts));
         return e -> e.format() == f;
     }
 
@@ -406,7 +406,7 @@ public final class SimSession extends AbstractTraceSession {
         if (isReturn) {
             name += "__return";
         }
-        EventFormat f = kernel.probeEvent("uprobes", name, isReturn, fetchNames(parts));
+        EventFormat f = kernel.probeEvent("uprobes", name, isReturn, fetchFields(parts));
         return e -> e.format() == f;
     }
 
@@ -419,7 +419,12 @@ public final class SimSession extends AbstractTraceSession {
         String file = target.substring(target.lastIndexOf('/') + 1, colon);
         int dot = file.indexOf('.');
         String system = "sdt_" + (dot > 0 ? file.substring(0, dot) : file);
-        Pattern ev = glob(target.substring(colon + 1));
+        String marker = target.substring(colon + 1);
+        if (!marker.contains("*") && !marker.contains("?") && kernel.event(system + ":" + marker).isEmpty()) {
+            // A named marker exists once a program attaches to it, as perf's sdt events do.
+            kernel.probeEvent(system, marker, false, List.of());
+        }
+        Pattern ev = glob(marker);
         return e -> e.format().system().equals(system) && ev.matcher(e.format().name()).matches();
     }
 
@@ -427,13 +432,16 @@ public final class SimSession extends AbstractTraceSession {
         return spec.startsWith(prefix) ? spec.substring(prefix.length()).strip() : spec.strip();
     }
 
-    private static List<String> fetchNames(String[] parts) {
-        List<String> names = new ArrayList<>();
+    /** The fields of a probe's fetch args: {@code name=fetch[:type]}, text for {@code :string}/{@code :ustring}. */
+    private static List<EventFormat.Field> fetchFields(String[] parts) {
+        List<EventFormat.Field> fields = new ArrayList<>();
         for (int i = 1; i < parts.length; i++) {
             int eq = parts[i].indexOf('=');
-            names.add(eq > 0 ? parts[i].substring(0, eq) : "arg" + i);
+            String name = eq > 0 ? parts[i].substring(0, eq) : "arg" + i;
+            boolean text = parts[i].endsWith(":string") || parts[i].endsWith(":ustring");
+            fields.add(text ? EventFormat.Field.string(name) : EventFormat.Field.number("u64", name, 8, false));
         }
-        return names;
+        return fields;
     }
 
     /** The early API's probe strings: {@code tp:syscalls}, {@code tp:sched:sched_switch}, {@code id:N}, EVENTDEFs. */

@@ -38,12 +38,7 @@ final class Builtins {
                 vm.print(text(Printf.format("printf", fmt, r, n, a + 1, nargs - 1)));
                 r[a] = null;
             }
-            case PAIRS -> {
-                if (!(r[a] instanceof KTable)) {
-                    throw bad(1, "pairs", "table", r[a]);
-                }
-                // pairs(t) is compiled into ITERP/ITERN; as a value it is the table itself.
-            }
+            case PAIRS -> throw new KtapError("pairs(...) can only be the iterator of a for-in loop");
             case LEN -> {
                 Object v = r[a];
                 if (v instanceof KString s) {

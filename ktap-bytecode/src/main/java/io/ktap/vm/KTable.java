@@ -58,7 +58,8 @@ public final class KTable {
         this.heap = heap;
         this.id = id;
         int cap = MIN_ENTRIES;
-        int want = Math.min(Math.max(hint, 0), 1 << 16);
+        // A hint is a promise of nothing: cap what it may allocate before any entry is added.
+        int want = Math.min(Math.max(hint, 0), 1 << 10);
         while (cap < want) {
             cap <<= 1;
         }

@@ -76,8 +76,6 @@ public final class KtapVm implements Heap {
     private long[] sn = new long[256];
     private int[] fBase = new int[16];
     private int[] fPc = new int[16];
-    private int[] fRet = new int[16];
-    private int[] fWant = new int[16];
     private int[] fVarBase = new int[16];
     private int[] fVarCount = new int[16];
     private KClosure[] fCl = new KClosure[16];
@@ -296,10 +294,56 @@ public final class KtapVm implements Heap {
         return c;
     }
 
+    /** Deeper call limits run on a thread whose stack surely holds them (see {@link #call}). */
+    private static final int CALLER_STACK_DEPTH = 256;
+
+    /** Java stack reserved per ktap frame on such a thread (an interpreted frame of {@link #call} takes over 1 KiB). */
+    private static final long STACK_BYTES_PER_FRAME = 4096;
+
     private Outcome invoke(KClosure cl, TraceEvent ev, KEvent arg, long budget) {
         if (stopped) {
             return Outcome.STOPPED;
         }
+        if (maxDepth > CALLER_STACK_DEPTH) {
+            return onDeepStack(() -> run(cl, ev, arg, budget));
+        }
+        return run(cl, ev, arg, budget);
+    }
+
+    /**
+     * Runs {@code invocation} on a thread with a stack large enough for {@code maxDepth} frames, so
+     * that a deep call limit is reached as the limit, not as the Java stack's end.
+     */
+    private Outcome onDeepStack(java.util.function.Supplier<Outcome> invocation) {
+        Outcome[] result = new Outcome[1];
+        RuntimeException[] failure = new RuntimeException[1];
+        Thread t = new Thread(null, () -> {
+            try {
+                result[0] = invocation.get();
+            } catch (RuntimeException e) {
+                failure[0] = e;
+            }
+        }, "ktap-vm", (1 << 20) + maxDepth * STACK_BYTES_PER_FRAME);
+        t.start();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                t.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+        return result[0];
+    }
+
+    private Outcome run(KClosure cl, TraceEvent ev, KEvent arg, long budget) {
         this.event = ev;
         this.eventObject = arg;
         try {
@@ -324,8 +368,10 @@ public final class KtapVm implements Heap {
             stopped = true;
             return Outcome.EXIT;
         } catch (StackOverflowError e) {
-            int at = Math.max(0, Math.min(depth, fCl.length - 1));
-            return fail("stack overflow", fCl[at] == null ? null : fCl[at].fn, fPc[at] - 1);
+            // The caller of the frame being entered executed a CALL, whose pc is recorded.
+            int at = Math.min(depth - 1, fCl.length - 1);
+            return at < 0 || fCl[at] == null ? fail("stack overflow", null, -1)
+                    : fail("stack overflow", fCl[at].fn, fPc[at] - 1);
         } catch (OutOfMemoryError e) {
             return fail("not enough memory", null, -1);
         } catch (RuntimeException e) {
@@ -361,8 +407,6 @@ public final class KtapVm implements Heap {
             int n = fBase.length * 2;
             fBase = Arrays.copyOf(fBase, n);
             fPc = Arrays.copyOf(fPc, n);
-            fRet = Arrays.copyOf(fRet, n);
-            fWant = Arrays.copyOf(fWant, n);
             fVarBase = Arrays.copyOf(fVarBase, n);
             fVarCount = Arrays.copyOf(fVarCount, n);
             fCl = Arrays.copyOf(fCl, n);
@@ -379,33 +423,41 @@ public final class KtapVm implements Heap {
     private int enterFrame(KClosure cl, int func, int nargs, int want) {
         Fn fn = cl.fn;
         int base = func + 1;
-        int varCount = 0;
-        int varBase = base;
-        if (fn.variadic && nargs > fn.numParams) {
-            varCount = nargs - fn.numParams;
-            varBase = func + 1 + fn.numParams;
-            base = func + 1 + nargs;
-            ensureStack(base + fn.frameSize + 1);
-            System.arraycopy(sr, func + 1, sr, base, fn.numParams);
-            System.arraycopy(sn, func + 1, sn, base, fn.numParams);
-        } else {
-            ensureStack(base + fn.frameSize + 1);
-        }
-        int keep = Math.min(nargs, fn.numParams);
-        Arrays.fill(sr, base + keep, base + Math.max(fn.frameSize, keep), null);
         int d = depth;
-        ensureFrames(d);
-        if (base + fn.frameSize > highWater) {
-            highWater = base + fn.frameSize;
+        if (fn.variadic) {
+            int varCount = 0;
+            if (nargs > fn.numParams) {
+                varCount = nargs - fn.numParams;
+                base = func + 1 + nargs;
+                ensureStack(base + fn.frameSize + 1);
+                System.arraycopy(sr, func + 1, sr, base, fn.numParams);
+                System.arraycopy(sn, func + 1, sn, base, fn.numParams);
+            }
+            ensureFrames(d);
+            fVarBase[d] = func + 1 + fn.numParams;
+            fVarCount[d] = varCount;
+        }
+        int end = base + fn.frameSize;
+        if (end >= sr.length) {
+            ensureStack(end + 1);
+        }
+        if (d >= fBase.length) {
+            ensureFrames(d);
+        }
+        Object[] r = sr;
+        // Registers above the parameters start as nil (skipping slots that already are).
+        for (int i = base + Math.min(nargs, fn.numParams); i < end; i++) {
+            if (r[i] != null) {
+                r[i] = null;
+            }
+        }
+        if (end > highWater) {
+            highWater = end;
         }
         if (d > highDepth) {
             highDepth = d;
         }
         fBase[d] = base;
-        fRet[d] = func;
-        fWant[d] = want;
-        fVarBase[d] = varBase;
-        fVarCount[d] = varCount;
         if (fCl[d] != cl) {
             fCl[d] = cl;
         }
@@ -820,6 +872,49 @@ public final class KtapVm implements Heap {
                         }
                         case Ops.EVGET -> eventPart(ins >>> 16, a);
                         case Ops.EMIT -> emit(ins >>> 24, a, ins >>> 16 & 0xff);
+                        case Ops.F_KARITH -> {
+                            put(r, a, Values.INT);
+                            n[a] = ins >> 16;
+                            if (budget > 0) {
+                                budget--;
+                                int i1 = code[pc++];
+                                int a1 = base + (i1 >>> 8 & 0xff);
+                                int b = base + (i1 >>> 16 & 0xff);
+                                if (r[b] != Values.INT) {
+                                    throw arith(r[b]);
+                                }
+                                n[a1] = (i1 & 0xff) == Ops.ADD ? n[b] + n[a] : n[b] - n[a];
+                                put(r, a1, Values.INT);
+                            }
+                        }
+                        case Ops.F_CMPJ, Ops.F_CMPJ + 1, Ops.F_CMPJ + 2, Ops.F_CMPJ + 3 -> {
+                            boolean v = compareOp((ins & 0xff) - Ops.F_CMPJ + Ops.EQ, ins, base, r, n);
+                            put(r, a, v ? Boolean.TRUE : Boolean.FALSE);
+                            if (budget > 0) {
+                                budget--;
+                                int j = code[pc++];
+                                if (v == ((j & 0xff) == Ops.JMPT)) {
+                                    pc += j >> 16;
+                                }
+                            }
+                        }
+                        case Ops.F_KCMPJ -> {
+                            put(r, a, Values.INT);
+                            n[a] = ins >> 16;
+                            if (budget > 0) {
+                                budget--;
+                                int i1 = code[pc++];
+                                boolean v = compareOp(i1 & 0xff, i1, base, r, n);
+                                put(r, base + (i1 >>> 8 & 0xff), v ? Boolean.TRUE : Boolean.FALSE);
+                                if (budget > 0) {
+                                    budget--;
+                                    int j = code[pc++];
+                                    if (v == ((j & 0xff) == Ops.JMPT)) {
+                                        pc += j >> 16;
+                                    }
+                                }
+                            }
+                        }
                         case Ops.CALL -> {
                             int b = ins >>> 16 & 0xff;
                             int cw = (ins >>> 24) - 1;
@@ -950,6 +1045,19 @@ public final class KtapVm implements Heap {
             e >>>= 1;
         }
         return result;
+    }
+
+    /** LT, LE, EQ or NE ({@code op}) of the registers B and C of {@code ins}. */
+    private static boolean compareOp(int op, int ins, int base, Object[] r, long[] n) {
+        int b = base + (ins >>> 16 & 0xff);
+        int c = base + (ins >>> 24);
+        if (op == Ops.EQ || op == Ops.NE) {
+            return Values.equal(r[b], n[b], r[c], n[c]) == (op == Ops.EQ);
+        }
+        if (r[b] != Values.INT || r[c] != Values.INT) {
+            throw compare(r[b], r[c]);
+        }
+        return op == Ops.LT ? n[b] < n[c] : n[b] <= n[c];
     }
 
     private static KtapError arith(Object v) {

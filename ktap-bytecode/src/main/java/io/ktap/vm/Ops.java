@@ -57,6 +57,16 @@ final class Ops {
 
     static final int COUNT = 46;
 
+    // Fused instructions: the Java VM's own, never in a chunk (see Fn#fuse). Each stands in the
+    // first instruction's slot; the instructions it covers stay in place after it.
+
+    /** {@code KSHORT k; ADD|SUB a b k}. */
+    static final int F_KARITH = 0xf0;
+    /** {@code EQ|NE|LT|LE a b c; JMPF|JMPT a}: F_CMPJ + (the comparison's opcode - EQ). */
+    static final int F_CMPJ = 0xf4;
+    /** {@code KSHORT k; LT|LE|EQ|NE a b c (k is b or c); JMPF|JMPT a}. */
+    static final int F_KCMPJ = 0xf2;
+
     static {
         check();
     }

@@ -55,7 +55,20 @@ public final class ElfFile {
     public record Segment(long offset, long vaddr, long fileSize, long memSize, int flags) {
     }
 
-    private record Section(int nameIndex, int type, long offset, long size, int link, long entrySize) {
+    private record Section(int nameIndex, int type, long addr, long offset, long size, int link, long entrySize) {
+    }
+
+    /**
+     * A userspace statically defined tracing marker (SDT) from the {@code .note.stapsdt} section,
+     * as {@code STAP_PROBE*} macros emit them.
+     *
+     * @param provider  the marker's provider ({@code libc})
+     * @param name      the marker's name ({@code setjmp})
+     * @param pc        the marker's virtual address (adjusted for prelinking)
+     * @param semaphore the virtual address of its semaphore, or 0 when it has none
+     * @param args      its argument descriptions ({@code -4@%edi 8@%rsi}), as written
+     */
+    public record SdtNote(String provider, String name, long pc, long semaphore, String args) {
     }
 
     private final Path path;
@@ -64,6 +77,7 @@ public final class ElfFile {
     private final int machine;
     private final List<Segment> loads;
     private final List<Section> sections;
+    private final Section sectionNames;
     private List<Symbol> symbols;
 
     private ElfFile(Path path, ByteBuffer data) throws HostException {
@@ -106,7 +120,7 @@ public final class ElfFile {
             }
             for (int i = 0; i < shnum; i++) {
                 int at = checkedOffset(shoff + (long) i * shentsize, 64);
-                secs.add(new Section(data.getInt(at), data.getInt(at + 4), data.getLong(at + 24),
+                secs.add(new Section(data.getInt(at), data.getInt(at + 4), data.getLong(at + 16), data.getLong(at + 24),
                         data.getLong(at + 32), data.getInt(at + 40), data.getLong(at + 56)));
             }
             if (shstrndx == SHN_XINDEX && !secs.isEmpty()) {
@@ -114,6 +128,7 @@ public final class ElfFile {
             }
         }
         sections = Collections.unmodifiableList(secs);
+        sectionNames = shstrndx > 0 && shstrndx < secs.size() ? secs.get(shstrndx) : null;
     }
 
     /** Maps and parses an ELF64 file's headers. */
@@ -204,6 +219,92 @@ public final class ElfFile {
             }
         }
         return Optional.ofNullable(local);
+    }
+
+    /**
+     * The SDT markers of the {@code .note.stapsdt} section, in note order (empty when the file has
+     * none). Addresses are adjusted by the difference between the {@code .stapsdt.base} section's
+     * address and the base each note recorded, as prelinking may have moved the file.
+     */
+    public List<SdtNote> sdtNotes() throws HostException {
+        Section notes = section(".note.stapsdt");
+        if (notes == null) {
+            return List.of();
+        }
+        Section base = section(".stapsdt.base");
+        List<SdtNote> out = new ArrayList<>();
+        long at = notes.offset();
+        long end = notes.offset() + notes.size();
+        try {
+            while (at + 12 <= end) {
+                int p = checkedOffset(at, 12);
+                int nameSize = data.getInt(p);
+                int descSize = data.getInt(p + 4);
+                int type = data.getInt(p + 8);
+                long nameAt = at + 12;
+                long descAt = nameAt + align4(nameSize);
+                at = descAt + align4(descSize);
+                if (nameSize < 0 || descSize < 0 || at > end) {
+                    throw fail("malformed .note.stapsdt entry");
+                }
+                if (type != NT_STAPSDT || nameSize != 8 || !"stapsdt".equals(cString(nameAt, nameAt + nameSize))
+                        || descSize < 24 + 3) {
+                    continue;
+                }
+                int d = checkedOffset(descAt, descSize);
+                long pc = data.getLong(d);
+                long noteBase = data.getLong(d + 8);
+                long semaphore = data.getLong(d + 16);
+                long limit = descAt + descSize;
+                long strAt = descAt + 24;
+                String provider = cString(strAt, limit);
+                strAt += provider.getBytes(StandardCharsets.UTF_8).length + 1;
+                String name = cString(strAt, limit);
+                strAt += name.getBytes(StandardCharsets.UTF_8).length + 1;
+                String args = strAt < limit ? cString(strAt, limit) : "";
+                if (base != null && noteBase != 0) {
+                    long delta = base.addr() - noteBase;
+                    pc += delta;
+                    if (semaphore != 0) {
+                        semaphore += delta;
+                    }
+                }
+                out.add(new SdtNote(provider, name, pc, semaphore, args));
+            }
+        } catch (IndexOutOfBoundsException e) {
+            throw fail("malformed .note.stapsdt section");
+        }
+        return out;
+    }
+
+    private static final int NT_STAPSDT = 3;
+
+    private static long align4(long n) {
+        return (n + 3) & ~3L;
+    }
+
+    private String cString(long from, long limit) throws HostException {
+        int start = checkedOffset(from, 0);
+        int end = start;
+        int max = (int) Math.min(limit, data.capacity());
+        while (end < max && data.get(end) != 0) {
+            end++;
+        }
+        byte[] bytes = new byte[end - start];
+        data.get(start, bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    private Section section(String name) throws HostException {
+        if (sectionNames == null) {
+            return null;
+        }
+        for (Section s : sections) {
+            if (s.nameIndex() > 0 && s.nameIndex() < sectionNames.size() && string(sectionNames, s.nameIndex()).equals(name)) {
+                return s;
+            }
+        }
+        return null;
     }
 
     /**

@@ -19,8 +19,10 @@ import java.util.List;
  * print fmt: "prev_comm=%s ...", REC->prev_comm, ...
  * </pre>
  *
- * Fields named {@code common_*} are the header every raw record starts with; the others are the
- * event's own, in declaration order. Unknown lines are ignored (newer kernels may add some).
+ * The text is parsed by the one format-file parser of the project, {@link io.ktap.sim.EventFormat#parse}
+ * (shared with the simulated kernel); this class adds what the ring decoder needs: how each field's
+ * slot is decoded ({@link FieldFormat.Kind}). Fields named {@code common_*} are the header every raw
+ * record starts with; the others are the event's own, in declaration order.
  */
 public final class FormatParser {
     private FormatParser() {
@@ -29,94 +31,50 @@ public final class FormatParser {
     /**
      * Parses the text of {@code events/SYSTEM/EVENT/format}.
      *
-     * @throws IllegalArgumentException if the text lacks a name or an id, or a field line is malformed
+     * @throws IllegalArgumentException if the text lacks a name or an id, or a line is malformed
      */
     public static EventFormat parse(String system, String text) {
-        String name = null;
-        Integer id = null;
-        String print = "";
+        io.ktap.sim.EventFormat parsed = io.ktap.sim.EventFormat.parse(system, text);
+        if (parsed.id() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("event id " + parsed.id() + " of " + parsed.qualifiedName()
+                    + " is out of range");
+        }
         List<FieldFormat> common = new ArrayList<>();
+        for (io.ktap.sim.EventFormat.Field f : parsed.common()) {
+            common.add(convert(f, true));
+        }
         List<FieldFormat> fields = new ArrayList<>();
-        String[] lines = text.split("\n", -1);
-        for (int i = 0; i < lines.length; i++) {
-            String line = lines[i].strip();
-            if (line.startsWith("name:")) {
-                name = line.substring(5).strip();
-            } else if (line.startsWith("ID:")) {
-                try {
-                    id = Integer.parseInt(line.substring(3).strip());
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("line " + (i + 1) + ": bad event id: " + line, e);
-                }
-            } else if (line.startsWith("field:")) {
-                FieldFormat f = parseField(line, i + 1);
-                (f.common() ? common : fields).add(f);
-            } else if (line.startsWith("print fmt:")) {
-                print = line.substring("print fmt:".length()).strip();
-            }
+        for (io.ktap.sim.EventFormat.Field f : parsed.fields()) {
+            fields.add(convert(f, false));
         }
-        if (name == null || id == null) {
-            throw new IllegalArgumentException("format of " + system + " lacks a name: or ID: line");
-        }
-        return new EventFormat(system, name, id, common, fields, print);
+        return new EventFormat(system, parsed.name(), (int) parsed.id(), common, fields, parsed.printFmt());
     }
 
-    /** Parses one {@code field:DECL;\toffset:N;\tsize:N;\tsigned:N;} line. */
-    static FieldFormat parseField(String line, int lineNumber) {
-        String[] parts = line.split(";");
-        String decl = null;
-        int offset = -1;
-        int size = -1;
-        boolean signed = false;
-        for (String raw : parts) {
-            String part = raw.strip();
-            if (part.startsWith("field:")) {
-                decl = part.substring(6).strip();
-            } else if (part.startsWith("offset:")) {
-                offset = parseNumber(part.substring(7), line, lineNumber);
-            } else if (part.startsWith("size:")) {
-                size = parseNumber(part.substring(5), line, lineNumber);
-            } else if (part.startsWith("signed:")) {
-                signed = parseNumber(part.substring(7), line, lineNumber) != 0;
-            }
-        }
-        if (decl == null || decl.isEmpty() || offset < 0 || size < 0) {
-            throw new IllegalArgumentException("line " + lineNumber + ": malformed field: " + line);
-        }
-        // The name is the last identifier, optionally followed by an array suffix "[...]"
-        // (whose contents may be an expression such as sizeof(struct sockaddr_in6)).
-        int end = decl.length();
+    private static FieldFormat convert(io.ktap.sim.EventFormat.Field f, boolean common) {
+        String type = f.type();
+        String base = type;
         String arraySuffix = "";
-        if (decl.endsWith("]")) {
-            int depth = 0;
-            int open = -1;
-            for (int i = decl.length() - 1; i >= 0; i--) {
-                char c = decl.charAt(i);
-                if (c == ']') {
-                    depth++;
-                } else if (c == '[' && --depth == 0) {
-                    open = i;
-                    break;
-                }
+        if (type.endsWith("]") && !type.startsWith("__data_loc") && !type.startsWith("__rel_loc")) {
+            int open = matchingOpen(type);
+            base = type.substring(0, open).strip();
+            arraySuffix = type.substring(open);
+        }
+        return new FieldFormat(f.name(), type, f.offset(), f.size(), f.signed(), kindOf(base, arraySuffix, f.size()),
+                common);
+    }
+
+    /** The index of the {@code [} that opens the array suffix ending the type (which may nest). */
+    private static int matchingOpen(String type) {
+        int depth = 0;
+        for (int i = type.length() - 1; i >= 0; i--) {
+            char c = type.charAt(i);
+            if (c == ']') {
+                depth++;
+            } else if (c == '[' && --depth == 0) {
+                return i;
             }
-            if (open < 0) {
-                throw new IllegalArgumentException("line " + lineNumber + ": unbalanced [] in field: " + line);
-            }
-            arraySuffix = decl.substring(open);
-            end = open;
         }
-        int start = end;
-        while (start > 0 && isIdentifierPart(decl.charAt(start - 1))) {
-            start--;
-        }
-        if (start == end) {
-            throw new IllegalArgumentException("line " + lineNumber + ": field without a name: " + line);
-        }
-        String name = decl.substring(start, end);
-        String baseType = decl.substring(0, start).strip();
-        String type = arraySuffix.isEmpty() ? baseType : baseType + arraySuffix;
-        boolean isCommon = name.startsWith("common_");
-        return new FieldFormat(name, type, offset, size, signed, kindOf(baseType, arraySuffix, size), isCommon);
+        throw new IllegalArgumentException("unbalanced [] in field type '" + type + "'");
     }
 
     private static FieldFormat.Kind kindOf(String baseType, String arraySuffix, int size) {
@@ -137,17 +95,5 @@ public final class FormatParser {
             return chars ? FieldFormat.Kind.CHAR_ARRAY : FieldFormat.Kind.BYTES;
         }
         return size == 1 || size == 2 || size == 4 || size == 8 ? FieldFormat.Kind.INTEGER : FieldFormat.Kind.BYTES;
-    }
-
-    private static boolean isIdentifierPart(char c) {
-        return Character.isLetterOrDigit(c) || c == '_';
-    }
-
-    private static int parseNumber(String text, String line, int lineNumber) {
-        try {
-            return Integer.parseInt(text.strip());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("line " + lineNumber + ": bad number in field: " + line, e);
-        }
     }
 }

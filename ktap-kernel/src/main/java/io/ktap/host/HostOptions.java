@@ -29,9 +29,11 @@ public final class HostOptions {
     private final int wakeupWatermark;
     private final int callchainDepth;
     private final boolean sampleIp;
+    private final boolean trackComm;
 
     private HostOptions(TargetKind target, int pid, ProcessBuilder command, int cpu, int ringPages,
-                        int wakeupEvents, int wakeupWatermark, int callchainDepth, boolean sampleIp) {
+                        int wakeupEvents, int wakeupWatermark, int callchainDepth, boolean sampleIp,
+                        boolean trackComm) {
         this.target = target;
         this.pid = pid;
         this.command = command;
@@ -42,11 +44,12 @@ public final class HostOptions {
         this.wakeupWatermark = wakeupWatermark;
         this.callchainDepth = callchainDepth;
         this.sampleIp = sampleIp;
+        this.trackComm = trackComm;
     }
 
     /** Every task on every online CPU. 64 pages per CPU ring, wakeup at a quarter full. */
     public static HostOptions systemWide() {
-        return new HostOptions(TargetKind.SYSTEM_WIDE, -1, null, -1, 64, 0, 0, 0, false);
+        return new HostOptions(TargetKind.SYSTEM_WIDE, -1, null, -1, 64, 0, 0, 0, false, false);
     }
 
     /** A running process: all its threads now, and children and threads it creates later. */
@@ -54,7 +57,7 @@ public final class HostOptions {
         if (pid <= 0) {
             throw new IllegalArgumentException("pid must be positive: " + pid);
         }
-        return new HostOptions(TargetKind.PROCESS, pid, null, -1, 64, 0, 0, 0, false);
+        return new HostOptions(TargetKind.PROCESS, pid, null, -1, 64, 0, 0, 0, false, false);
     }
 
     /**
@@ -67,7 +70,7 @@ public final class HostOptions {
         if (command.command().isEmpty()) {
             throw new IllegalArgumentException("empty command");
         }
-        return new HostOptions(TargetKind.COMMAND, -1, command, -1, 64, 0, 0, 0, false);
+        return new HostOptions(TargetKind.COMMAND, -1, command, -1, 64, 0, 0, 0, false, false);
     }
 
     /** Only the given CPU ({@code -C CPU}). */
@@ -75,7 +78,7 @@ public final class HostOptions {
         if (cpu < 0) {
             throw new IllegalArgumentException("cpu must be >= 0: " + cpu);
         }
-        return new HostOptions(target, pid, command, cpu, ringPages, wakeupEvents, wakeupWatermark, callchainDepth, sampleIp);
+        return new HostOptions(target, pid, command, cpu, ringPages, wakeupEvents, wakeupWatermark, callchainDepth, sampleIp, trackComm);
     }
 
     /** Data pages per CPU ring (a power of two, at least 1). */
@@ -83,7 +86,7 @@ public final class HostOptions {
         if (pages < 1 || Integer.bitCount(pages) != 1) {
             throw new IllegalArgumentException("ring pages must be a power of two >= 1: " + pages);
         }
-        return new HostOptions(target, pid, command, cpu, pages, wakeupEvents, wakeupWatermark, callchainDepth, sampleIp);
+        return new HostOptions(target, pid, command, cpu, pages, wakeupEvents, wakeupWatermark, callchainDepth, sampleIp, trackComm);
     }
 
     /** Wake a blocked {@link HostTracer#poll} after every {@code n} samples (1 = lowest latency, most wakeups). */
@@ -91,7 +94,7 @@ public final class HostOptions {
         if (n < 1) {
             throw new IllegalArgumentException("wakeup events must be >= 1: " + n);
         }
-        return new HostOptions(target, pid, command, cpu, ringPages, n, 0, callchainDepth, sampleIp);
+        return new HostOptions(target, pid, command, cpu, ringPages, n, 0, callchainDepth, sampleIp, trackComm);
     }
 
     /** Wake a blocked poll once a ring holds {@code bytes} bytes (the default is a quarter of the ring). */
@@ -99,7 +102,7 @@ public final class HostOptions {
         if (bytes < 1) {
             throw new IllegalArgumentException("wakeup watermark must be >= 1: " + bytes);
         }
-        return new HostOptions(target, pid, command, cpu, ringPages, 0, bytes, callchainDepth, sampleIp);
+        return new HostOptions(target, pid, command, cpu, ringPages, 0, bytes, callchainDepth, sampleIp, trackComm);
     }
 
     /** Record a callchain of up to {@code depth} frames with each sample (0 = none). */
@@ -107,12 +110,26 @@ public final class HostOptions {
         if (depth < 0 || depth > 1024) {
             throw new IllegalArgumentException("callchain depth must be in 0..1024: " + depth);
         }
-        return new HostOptions(target, pid, command, cpu, ringPages, wakeupEvents, wakeupWatermark, depth, sampleIp);
+        return new HostOptions(target, pid, command, cpu, ringPages, wakeupEvents, wakeupWatermark, depth, sampleIp, trackComm);
     }
 
     /** Record the instruction pointer with each sample. */
     public HostOptions sampleIp(boolean on) {
-        return new HostOptions(target, pid, command, cpu, ringPages, wakeupEvents, wakeupWatermark, callchainDepth, on);
+        return new HostOptions(target, pid, command, cpu, ringPages, wakeupEvents, wakeupWatermark, callchainDepth, on, trackComm);
+    }
+
+    /**
+     * Deliver {@link SampleHandler#onComm} for every task that execs or renames itself on the traced
+     * CPUs (a PERF_RECORD_COMM from each ring's anchor), so that a command name can be known for a
+     * task that has exited by the time its samples are read.
+     */
+    public HostOptions trackComm(boolean on) {
+        return new HostOptions(target, pid, command, cpu, ringPages, wakeupEvents, wakeupWatermark, callchainDepth,
+                sampleIp, on);
+    }
+
+    public boolean trackComm() {
+        return trackComm;
     }
 
     public TargetKind target() {

@@ -61,6 +61,9 @@ public final class HostTracer implements AutoCloseable {
     private final ProbeEvents.StaleCleanup staleCleanup;
     private final List<Integer> cpus;
     private final List<CpuRing> rings = new ArrayList<>();
+    /** With {@link HostOptions#trackComm}: one small ring per CPU for PERF_RECORD_COMM only. */
+    private final List<CpuRing> commRings = new ArrayList<>();
+    private final CommOnly commOnly = new CommOnly();
     private final List<Attachment> attachments = new ArrayList<>();
     private final List<AttachedEvent> events = new ArrayList<>();
     private final ReentrantLock lock = new ReentrantLock();
@@ -181,6 +184,21 @@ public final class HostTracer implements AutoCloseable {
             }
             rings.add(new CpuRing(cpu, fd, region, new RingReader(region.buffer(), (int) pageSize)));
             epollAdd(fd, fd);
+            if (options.trackComm()) {
+                // Task names go to a ring of their own, so that a full sample ring drops samples
+                // only and its lost count stays the number of samples lost.
+                PerfEventAttr comm = baseAttr(Perf.TYPE_SOFTWARE, Perf.COUNT_SW_DUMMY, false);
+                comm.flags(comm.flags() | Perf.FLAG_COMM | Perf.FLAG_COMM_EXEC);
+                int commFd = Sys.perfEventOpen(comm, -1, cpu, -1, Perf.FLAG_FD_CLOEXEC);
+                Sys.MappedRegion commRegion;
+                try {
+                    commRegion = Sys.mmap(commFd, pageSize * (1 + COMM_RING_PAGES));
+                } catch (HostException e) {
+                    Sys.closeQuietly(commFd);
+                    throw e;
+                }
+                commRings.add(new CpuRing(cpu, commFd, commRegion, new RingReader(commRegion.buffer(), (int) pageSize)));
+            }
         }
         switch (options.target()) {
             case SYSTEM_WIDE -> targetThreads = new int[] {-1};
@@ -332,6 +350,25 @@ public final class HostTracer implements AutoCloseable {
     }
 
     /**
+     * Creates a uprobe at a file offset of a binary and attaches it: the form SDT markers need.
+     *
+     * @param refCtrOffset the file offset of the marker's semaphore (a 16-bit counter the kernel
+     *                     increments while the probe is attached), or 0 when it has none
+     * @param nameHint     used to name the event
+     */
+    public AttachedEvent attachUprobeAt(Path binary, long fileOffset, long refCtrOffset, String nameHint, boolean ret,
+                                        List<String> fetchArgs, String filter) throws HostException {
+        Path real;
+        try {
+            real = binary.toRealPath();
+        } catch (IOException e) {
+            throw new HostException("no such binary: " + binary, e);
+        }
+        ProbeEvents.Created created = probes.createUprobe(ret, real, fileOffset, refCtrOffset, nameHint, fetchArgs);
+        return attachCreated(created, ret ? AttachedEvent.Kind.URETPROBE : AttachedEvent.Kind.UPROBE, filter);
+    }
+
+    /**
      * Creates a kprobe (or kretprobe) in tracefs and attaches it. On kernels without kprobe events
      * (like a kernel built without CONFIG_KPROBE_EVENTS) this fails with a message saying so.
      */
@@ -385,6 +422,10 @@ public final class HostTracer implements AutoCloseable {
             PerfEventAttr attr = baseAttr(type, config, true).samplePeriod(period);
             if (format != null) {
                 attr.sampleType(attr.sampleType() | Perf.SAMPLE_RAW);
+                if (format.system().equals("ftrace") && format.name().equals("function")) {
+                    // The kernel refuses user callchains on the function event (EINVAL otherwise).
+                    attr.flags(attr.flags() | Perf.FLAG_EXCLUDE_CALLCHAIN_USER);
+                }
             }
             AttachedEvent event = new AttachedEvent(events.size(), kind, name, format, definition);
             Attachment a = new Attachment(event, new SampleLayout(attr.sampleType()));
@@ -454,6 +495,9 @@ public final class HostTracer implements AutoCloseable {
                 return;
             }
             started = true;
+            for (CpuRing ring : commRings) {
+                Sys.ioctl(ring.anchorFd, Perf.IOC_ENABLE, 0, "enabling the cpu " + ring.cpu + " comm tracking");
+            }
             if (launcher != null) {
                 launcher.release();
             } else {
@@ -536,6 +580,16 @@ public final class HostTracer implements AutoCloseable {
     private int drainAll(SampleHandler handler) {
         int[] records = drainCount;
         records[0] = 0;
+        if (!commRings.isEmpty()) {
+            commOnly.target = handler;
+            int[] ignored = new int[1];
+            long samplesLost = dispatcher.lost;
+            for (CpuRing ring : commRings) {
+                dispatcher.drain(ring.reader, ring.cpu, commOnly, ignored);
+            }
+            dispatcher.lost = samplesLost;
+            commOnly.target = null;
+        }
         for (CpuRing ring : rings) {
             try {
                 dispatcher.drain(ring.reader, ring.cpu, handler, records);
@@ -661,8 +715,10 @@ public final class HostTracer implements AutoCloseable {
      * @param unknownSamples samples whose event id was not ours (should stay 0)
      * @param otherRecords   other ring records (throttling), ignored
      * @param corruptions    malformed headers that made a ring skip ahead (should stay 0)
+     * @param commLost       task-name records the kernel dropped (their ring was full)
      */
-    public record Stats(long samples, long lost, long unknownSamples, long otherRecords, long corruptions) {
+    public record Stats(long samples, long lost, long unknownSamples, long otherRecords, long corruptions,
+                        long commLost) {
     }
 
     public Stats stats() {
@@ -673,7 +729,7 @@ public final class HostTracer implements AutoCloseable {
                 corrupt += r.reader.corruptions();
             }
             return new Stats(dispatcher.samples, dispatcher.lost, dispatcher.unknownSamples, dispatcher.otherRecords,
-                    corrupt);
+                    corrupt, commOnly.lost);
         } finally {
             lock.unlock();
         }
@@ -702,6 +758,10 @@ public final class HostTracer implements AutoCloseable {
                 ring.region.unmap();
                 Sys.closeQuietly(ring.anchorFd);
             }
+            for (CpuRing ring : commRings) {
+                ring.region.unmap();
+                Sys.closeQuietly(ring.anchorFd);
+            }
             Sys.closeQuietly(epollFd);
             int wfd = wakeupFd;
             wakeupFd = -1;
@@ -720,6 +780,33 @@ public final class HostTracer implements AutoCloseable {
         }
         if (!failures.isEmpty()) {
             throw new HostException("could not remove probe events: " + String.join("; ", failures));
+        }
+    }
+
+    /** Data pages of each task-name ring: names change rarely (exec, prctl). */
+    private static final int COMM_RING_PAGES = 8;
+
+    /**
+     * What a task-name ring delivers: names to the handler; its own losses (names, not samples)
+     * are counted apart ({@link Stats#commLost()}), never reported as lost samples.
+     */
+    private static final class CommOnly implements SampleHandler {
+        SampleHandler target;
+        long lost;
+
+        @Override
+        public void onSample(SampleView sample) {
+            // A task-name ring holds no samples.
+        }
+
+        @Override
+        public void onLost(int cpu, long count) {
+            lost += count;
+        }
+
+        @Override
+        public void onComm(int cpu, int pid, int tid, String comm, boolean exec) {
+            target.onComm(cpu, pid, tid, comm, exec);
         }
     }
 

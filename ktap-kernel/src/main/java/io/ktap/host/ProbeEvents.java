@@ -60,12 +60,23 @@ public final class ProbeEvents {
      */
     public synchronized Created createUprobe(boolean ret, Path binary, long fileOffset, String nameHint,
                                              List<String> fetchArgs) throws HostException {
+        return createUprobe(ret, binary, fileOffset, 0, nameHint, fetchArgs);
+    }
+
+    /**
+     * Creates a uprobe with a reference counter ({@code path:0xOFF(0xREF)}): the kernel increments
+     * the 16-bit semaphore at file offset {@code refCtrOffset} while the probe is attached, as SDT
+     * markers with a semaphore expect. {@code refCtrOffset} 0 means none.
+     */
+    public synchronized Created createUprobe(boolean ret, Path binary, long fileOffset, long refCtrOffset,
+                                             String nameHint, List<String> fetchArgs) throws HostException {
         if (!tracefs.hasUprobeEvents()) {
             throw new HostException("this kernel cannot create uprobes: " + tracefs.root().resolve(UPROBE_EVENTS)
                     + " does not exist (CONFIG_UPROBE_EVENTS is off)");
         }
         String name = uniqueName((ret ? "r_" : "p_") + nameHint);
-        String place = binary + ":0x" + Long.toHexString(fileOffset);
+        String place = binary + ":0x" + Long.toHexString(fileOffset)
+                + (refCtrOffset != 0 ? "(0x" + Long.toHexString(refCtrOffset) + ")" : "");
         return create(UPROBE_EVENTS, (ret ? "r:" : "p:") + group + "/" + name + " " + place, name, fetchArgs);
     }
 

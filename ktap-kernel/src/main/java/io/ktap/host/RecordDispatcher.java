@@ -75,6 +75,19 @@ final class RecordDispatcher implements RingReader.RecordSink {
             lost += count;
             drainLost += count;
             handler.onLost(cpu, count);
+        } else if (type == Perf.RECORD_COMM) {
+            int pid = buffer.getInt(offset + Perf.HEADER_SIZE);
+            int tid = buffer.getInt(offset + Perf.HEADER_SIZE + 4);
+            int start = offset + Perf.HEADER_SIZE + 8;
+            int end = start;
+            int limit = offset + size;
+            while (end < limit && buffer.get(end) != 0) {
+                end++;
+            }
+            byte[] comm = new byte[end - start];
+            buffer.get(start, comm);
+            handler.onComm(cpu, pid, tid, new String(comm, java.nio.charset.StandardCharsets.UTF_8),
+                    (misc & Perf.RECORD_MISC_COMM_EXEC) != 0);
         } else {
             otherRecords++;
         }

@@ -15,4 +15,12 @@ public interface SampleHandler {
      * samples are data: a tracer reports them, it does not hide them.
      */
     void onLost(int cpu, long count);
+
+    /**
+     * A task on {@code cpu} got the command name {@code comm} (by exec when {@code exec}, else by
+     * {@code prctl(PR_SET_NAME)}). Delivered only when {@link HostOptions#trackComm} is on, in ring
+     * order with the samples of that CPU. The default does nothing.
+     */
+    default void onComm(int cpu, int pid, int tid, String comm, boolean exec) {
+    }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class FormatParserTest {
@@ -69,5 +70,15 @@ class FormatParserTest {
         IllegalArgumentException badField = assertThrows(IllegalArgumentException.class,
                 () -> FormatParser.parse("x", "name: foo\nID: 1\nformat:\n\tfield:int a;\toffset:x;\tsize:4;\tsigned:1;\n"));
         assertTrue(badField.getMessage().startsWith("line 4:"), badField.getMessage());
+    }
+    @Test
+    void thePrintFmtRunsToTheEndOfTheFileEvenAcrossANewline() {
+        // As ext4:ext4_fc_stats prints it: its format string holds a newline.
+        EventFormat f = FormatParser.parse("ext4", "name: fc\nID: 7\nformat:\n"
+                + "\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n\n"
+                + "\tfield:int n;\toffset:8;\tsize:4;\tsigned:1;\n\n"
+                + "print fmt: \"a=%d\nb=%d\", REC->n,\n REC->n\n");
+        assertEquals("\"a=%d\nb=%d\", REC->n,\n REC->n", f.printFormat());
+        assertEquals(List.of("n"), f.fields().stream().map(FieldFormat::name).toList());
     }
 }

@@ -26,8 +26,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The Java VM on the scripts of {@code bench/} (fib, count, concat), in steady state: each
- * operation runs a whole script's main chunk in a fresh VM, with every limit lifted (as
- * {@code --max-instructions 0} would). {@code bench/vm-vs-lua} runs it beside lua5.4 on the
+ * operation runs a whole script's main chunk in a fresh VM, with no instruction budget and no
+ * quota (as {@code --max-instructions 0} would), the call depth at its default. {@code bench/vm-vs-lua} runs it beside lua5.4 on the
  * equivalent Lua scripts.
  */
 @State(Scope.Benchmark)
@@ -48,7 +48,9 @@ public class VmBenchmark {
     public void load() throws IOException {
         Path dir = Path.of(System.getProperty("ktap.bench.dir", "bench"));
         String text = Files.readString(dir.resolve(script + ".kp"));
-        TraceOptions options = TraceOptions.defaults().limits(Limits.unlimited());
+        // No budget and no quota, as --max-instructions 0 gives; the call depth keeps its default.
+        TraceOptions options = TraceOptions.defaults().limits(Limits.unlimited()
+                .callDepth(Limits.defaults().callDepth()).stackSlots(Limits.defaults().stackSlots()));
         chunk = ChunkLoader.load(TraceProgram.of(KtapCompiler.compile(script + ".kp", text).programOrThrow()), options);
         kernel = new SimKernel();
     }

@@ -54,7 +54,13 @@ public final class LibC {
 
     public static native int open(String path, int flags, int mode) throws LastErrorException;
 
+    /** {@code process_vm_readv(2)}: iovecs cross as addresses of native {@code struct iovec} arrays. */
+    public static native long process_vm_readv(int pid, long localIov, long localCount, long remoteIov,
+                                               long remoteCount, long flags) throws LastErrorException;
+
     public static native int geteuid();
+
+    public static native int getpid();
 
     public static native long sysconf(int name);
 

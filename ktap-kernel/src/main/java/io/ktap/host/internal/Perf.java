@@ -44,9 +44,12 @@ public final class Perf {
     public static final long FLAG_INHERIT = 1L << 1;
     public static final long FLAG_EXCLUDE_KERNEL = 1L << 5;
     public static final long FLAG_EXCLUDE_HV = 1L << 6;
+    public static final long FLAG_COMM = 1L << 9;
     public static final long FLAG_ENABLE_ON_EXEC = 1L << 12;
     public static final long FLAG_WATERMARK = 1L << 14;
     public static final long FLAG_SAMPLE_ID_ALL = 1L << 18;
+    public static final long FLAG_EXCLUDE_CALLCHAIN_USER = 1L << 22;
+    public static final long FLAG_COMM_EXEC = 1L << 24;
     public static final long FLAG_USE_CLOCKID = 1L << 25;
 
     /** CLOCK_MONOTONIC, the clock of System.nanoTime() on Linux. */
@@ -54,6 +57,7 @@ public final class Perf {
 
     // perf_event_type
     public static final int RECORD_LOST = 2;
+    public static final int RECORD_COMM = 3;
     public static final int RECORD_THROTTLE = 5;
     public static final int RECORD_UNTHROTTLE = 6;
     public static final int RECORD_SAMPLE = 9;
@@ -75,6 +79,15 @@ public final class Perf {
     public static final int MMAP_DATA_TAIL = 1032;
     public static final int MMAP_DATA_OFFSET = 1040;
     public static final int MMAP_DATA_SIZE = 1048;
+
+    /** perf_event_header.misc of a PERF_RECORD_COMM written by exec. */
+    public static final int RECORD_MISC_COMM_EXEC = 1 << 13;
+
+    // callchain context markers (enum perf_callchain_context), as unsigned u64 values
+    public static final long CONTEXT_KERNEL = -128L;
+    public static final long CONTEXT_USER = -512L;
+    /** Entries at or above this (unsigned) value are context markers, not addresses. */
+    public static final long CONTEXT_MAX = -4095L;
 
     /** sizeof(struct perf_event_header). */
     public static final int HEADER_SIZE = 8;
