@@ -2,7 +2,6 @@ package io.ktap.vm;
 
 import io.ktap.ast.Builtin;
 import io.ktap.bytecode.Chunk;
-import io.ktap.bytecode.Ins;
 import io.ktap.bytecode.Limits;
 import io.ktap.bytecode.ProbeEntry;
 import io.ktap.bytecode.Proto;
@@ -1060,17 +1059,6 @@ public final class KtapVm implements Heap {
         return Outcome.ERROR;
     }
 
-    /** After a native call left {@code count} results at {@code dst}: pad to {@code want}, or set top. */
-    private void finishResults(int dst, int count, int want) {
-        if (want < 0) {
-            top = dst + count;
-        } else {
-            for (int i = count; i < want; i++) {
-                sr[dst + i] = null;
-            }
-        }
-    }
-
     private static long pow(long x, long e) {
         if (e < 0) {
             throw new KtapError("negative exponent");
@@ -1419,10 +1407,5 @@ public final class KtapVm implements Heap {
         collect();
         return Map.of("tables", (long) tableCount, "entries", (long) entryCount, "closures", (long) closureCount,
                 "strings", stringBytes);
-    }
-
-    /** Decodes an instruction for messages. */
-    static String describe(int ins) {
-        return "op " + Ins.op(ins) + " a " + Ins.a(ins);
     }
 }
