@@ -1,8 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Source files of the C VM core, relative to this directory.  The core is
-# free of kernel headers: Kbuild links these files into ktapvm.ko, and the
-# userspace build compiles the same list into a shared library for tests.
-# One list, two builds; add new core files here only.
+# free of kernel headers (only ktap_port.h maps the host): Kbuild links
+# KTAPVM_CORE_SRCS into ktapvm.ko, and the userspace build (Makefile here)
+# compiles KTAPVM_USER_SRCS into libktapvm.so for tests.  One list, two builds;
+# add new core files to KTAPVM_COMMON_SRCS only.
 
-KTAPVM_CORE_SRCS :=
+KTAPVM_COMMON_SRCS := ktap_api.c ktap_heap.c ktap_lib.c ktap_load.c \
+		      ktap_printf.c ktap_ring.c ktap_table.c ktap_verify.c ktap_vm.c
+
+KTAPVM_CORE_SRCS := $(KTAPVM_COMMON_SRCS) ktap_port_kernel.c
+KTAPVM_USER_SRCS := $(KTAPVM_COMMON_SRCS) ktap_port_user.c
