@@ -17,9 +17,12 @@
  *		and timer, wait until no handler runs, run the end block
  *	close	stop if needed, free everything
  *
- * Lifetime: debugfs_create_file() wraps ktapvm_fops in debugfs' full proxy,
- * which takes a reference on ktapvm_fops.owner for every open file.  While a
- * session exists the module therefore cannot be unloaded (delete_module()
+ * Lifetime: the file is made with debugfs_create_file_unsafe(), so an open
+ * file uses ktapvm_fops itself (debugfs' full proxy has no mmap, and the
+ * rings must be mapped); debugfs' open takes a reference on
+ * ktapvm_fops.owner for every open file.  While a session exists the module
+ * therefore cannot be unloaded, and the fops cannot go away under an open
+ * file, which is what the proxy would otherwise guard (delete_module()
  * fails with -EWOULDBLOCK); an open racing with unload either gets its
  * reference before unload starts, or fails with -ENXIO/-ENOENT once
  * debugfs_remove() has run, which waits for opens already in progress.
@@ -113,7 +116,7 @@ static void kv_finish(struct kv_session *s)
 	kv_detach_all(s);
 	if (s->state == KTAPVM_STATE_RUNNING)
 		ktapvm_run_end(s->vm);
-	s->state = KTAPVM_STATE_ENDED;
+	smp_store_release(&s->state, KTAPVM_STATE_ENDED);
 	wake_up_interruptible_all(&s->wait);
 	pr_debug("session %llu ended\n", s->id);
 }
@@ -357,6 +360,9 @@ static long kv_ioctl_load(struct kv_session *s, void __user *uarg)
 	char *err;
 	long ret;
 
+	/* The opener was checked; so is whoever loads (the fd may have been passed on). */
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
 	if (get_user(usize, (u32 __user *)uarg))
 		return -EFAULT;
 	if (usize < sizeof(req))
@@ -509,7 +515,8 @@ static __poll_t ktapvm_poll(struct file *file, struct poll_table_struct *pt)
 	smp_mb();	/* wake_pending before the rings; pairs with kv_handler_done */
 	if (kv_any_data(s))
 		mask |= EPOLLIN | EPOLLRDNORM;
-	if (READ_ONCE(s->state) == KTAPVM_STATE_ENDED || atomic_read(&s->stop_requested))
+	/* HUP once the end block has run: its records are all in the rings then. */
+	if (smp_load_acquire(&s->state) == KTAPVM_STATE_ENDED)
 		mask |= EPOLLHUP;
 	return mask;
 }
@@ -574,8 +581,8 @@ static int __init ktapvm_init(void)
 		goto out;
 	}
 
-	ctl = debugfs_create_file(KTAPVM_CTL_NAME, KTAPVM_CTL_MODE, ktapvm_dir,
-				  NULL, &ktapvm_fops);
+	ctl = debugfs_create_file_unsafe(KTAPVM_CTL_NAME, KTAPVM_CTL_MODE, ktapvm_dir,
+					 NULL, &ktapvm_fops);
 	if (IS_ERR(ctl)) {
 		err = PTR_ERR(ctl);
 		goto out_remove_dir;
