@@ -60,6 +60,17 @@
 #define KTAPVM_ERR_SIZE		512
 #define KTAPVM_MAX_ARGC		1024
 
+/*
+ * Caps on the instruction budgets a chunk may ask for: a probe handler runs
+ * in atomic context, so its budget bounds how long a CPU can be held.
+ */
+static ulong max_handler_instructions = 1000000;
+module_param(max_handler_instructions, ulong, 0644);
+MODULE_PARM_DESC(max_handler_instructions, "largest instruction budget of one probe handler run");
+static ulong max_main_instructions = 1000000000;
+module_param(max_main_instructions, ulong, 0644);
+MODULE_PARM_DESC(max_main_instructions, "largest instruction budget of the main and end blocks");
+
 static struct dentry *ktapvm_dir;
 static atomic64_t ktapvm_next_id = ATOMIC64_INIT(0);
 static LIST_HEAD(ktapvm_sessions);
@@ -302,6 +313,7 @@ static int kv_check_req(const struct ktapvm_load_req *req, char *err, size_t err
 static int kv_load(struct kv_session *s, struct ktapvm_load_req *req, char *err, size_t err_size)
 {
 	struct ktapvm_load_opts opts = { };
+	u64 handler_budget, main_budget;
 	void *chunk;
 	int ret;
 
@@ -320,6 +332,16 @@ static int kv_load(struct kv_session *s, struct ktapvm_load_req *req, char *err,
 	if (!s->vm) {
 		ret = -EINVAL;
 		goto out_free_chunk;
+	}
+	ktapvm_budgets(s->vm, &handler_budget, &main_budget);
+	if (handler_budget > READ_ONCE(max_handler_instructions) ||
+	    main_budget > READ_ONCE(max_main_instructions)) {
+		snprintf(err, err_size,
+			 "instruction budgets %llu (handler) and %llu (main) exceed this module's caps %lu and %lu",
+			 handler_budget, main_budget, READ_ONCE(max_handler_instructions),
+			 READ_ONCE(max_main_instructions));
+		ret = -EINVAL;
+		goto out_unload;
 	}
 	s->pid = req->pid;
 	s->cpu = req->cpu;
