@@ -134,6 +134,56 @@ static void buddy_free(struct ktap_heap *h, void *p)
 	list_add(&h->free[order], (struct ktap_buddy_free *)(h->base + off));
 }
 
+/*
+ * Small blocks are recycled through per-order quick lists (LIFO) before they
+ * go back to the buddy system: strings and tables churn, and splitting and
+ * coalescing every time would dominate.  The quick lists are flushed into the
+ * buddy system (coalescing) before the arena is declared full.
+ */
+static void *heap_alloc(struct ktap_heap *h, u32 size)
+{
+	u32 order = 0;
+	void **q;
+
+	while ((UNIT << order) < size)
+		order++;
+	if (order < KTAP_QUICK_ORDERS && h->quick[order]) {
+		q = h->quick[order];
+		h->quick[order] = *q;
+		h->used += UNIT << order;
+		return q;
+	}
+	return buddy_alloc(h, size);
+}
+
+static void heap_free(struct ktap_heap *h, void *p)
+{
+	u32 order = h->meta[(u32)((u8 *)p - h->base) / UNIT];
+
+	if (order < KTAP_QUICK_ORDERS) {
+		*(void **)p = h->quick[order];
+		h->quick[order] = p;
+		h->used -= UNIT << order;
+		return;
+	}
+	buddy_free(h, p);
+}
+
+static void quick_flush(struct ktap_heap *h)
+{
+	u32 o;
+
+	for (o = 0; o < KTAP_QUICK_ORDERS; o++) {
+		while (h->quick[o]) {
+			void **q = h->quick[o];
+
+			h->quick[o] = *q;
+			h->used += UNIT << o;	/* buddy_free takes it off again */
+			buddy_free(h, q);
+		}
+	}
+}
+
 static u32 block_order(struct ktap_heap *h, void *p)
 {
 	return h->meta[(u32)((u8 *)p - h->base) / UNIT];
@@ -143,10 +193,15 @@ static u32 block_order(struct ktap_heap *h, void *p)
 
 static void *raw_alloc(struct ktap_vm *vm, u32 size)
 {
-	void *p = buddy_alloc(&vm->heap, size);
+	void *p = heap_alloc(&vm->heap, size);
 
 	if (unlikely(!p)) {
+		quick_flush(&vm->heap);
+		p = buddy_alloc(&vm->heap, size);
+	}
+	if (unlikely(!p)) {
 		ktap_gc_collect(vm);
+		quick_flush(&vm->heap);
 		p = buddy_alloc(&vm->heap, size);
 	}
 	return p;
@@ -161,7 +216,7 @@ static void *block_alloc(struct ktap_vm *vm, u32 size)
 void ktap_free_block(struct ktap_vm *vm, void *p)
 {
 	if (p)
-		buddy_free(&vm->heap, p);
+		heap_free(&vm->heap, p);
 }
 
 void *ktap_alloc(struct ktap_vm *vm, u32 size, u8 type)
@@ -204,7 +259,6 @@ struct ktap_str *ktap_str_new(struct ktap_vm *vm, const char *s, u32 len)
 	str->len = len;
 	memcpy(str->data, s, len);
 	str->data[len] = 0;
-	str->hash = ktap_str_hash(str->data, len);
 	return str;
 }
 
@@ -543,6 +597,21 @@ void ktap_gc_collect(struct ktap_vm *vm)
 
 	/* Roots the Java VM holds in locals: kept alive, not counted. */
 	gs.count = false;
+	if (vm->running) {
+		/* Every active frame's registers: a caller's may lie above the callee's frame. */
+		u32 end = extent;
+
+		for (i = 0; i <= vm->depth; i++) {
+			struct ktap_frame *f = &vm->frames[i];
+
+			if (f->cl && f->base + f->cl->p->frame > end)
+				end = f->base + f->cl->p->frame;
+		}
+		if (end > vm->stack_limit)
+			end = vm->stack_limit;
+		for (i = extent; i < end; i++)
+			mark_value(&gs, &vm->stack[i]);
+	}
 	if (vm->arg_table)
 		mark_obj(&gs, &vm->arg_table->gc);
 	if (vm->event_obj)
@@ -564,6 +633,6 @@ void ktap_gc_collect(struct ktap_vm *vm)
 		*link = o->next;
 		if (o->type == KGC_TAB)
 			ktap_tab_free_arrays(vm, (struct ktap_tab *)o);
-		buddy_free(&vm->heap, o);
+		heap_free(&vm->heap, o);
 	}
 }

@@ -63,6 +63,7 @@ enum ktap_gc_type {
 };
 
 #define KGC_FLAG_CONST	1	/* a chunk constant: not in the heap, never counted */
+#define KGC_FLAG_HASHED	2	/* a string whose hash is computed */
 
 struct ktap_gc {
 	struct ktap_gc *next;	/* all heap objects, newest first */
@@ -76,9 +77,20 @@ struct ktap_gc {
 struct ktap_str {
 	struct ktap_gc gc;
 	u32 len;
-	u32 hash;
+	u32 hash;		/* valid when gc.flags has KGC_FLAG_HASHED */
 	char data[];		/* len bytes and a NUL */
 };
+
+/* A string's hash, computed on first use (most strings never become keys). */
+u32 ktap_str_hash(const char *s, u32 len);
+static inline u32 ktap_str_hashof(struct ktap_str *s)
+{
+	if (!(s->gc.flags & KGC_FLAG_HASHED)) {
+		s->hash = ktap_str_hash(s->data, s->len);
+		s->gc.flags |= KGC_FLAG_HASHED;
+	}
+	return s->hash;
+}
 
 #define KTAP_TAB_EMPTY		0xffffffffu
 #define KTAP_TAB_DELETED	0xfffffffeu
@@ -215,6 +227,7 @@ struct ktap_chunk {
 /* The buddy allocator over the heap arena. */
 #define KTAP_BUDDY_MIN_SHIFT	5	/* 32-byte minimum block */
 #define KTAP_BUDDY_MAX_ORDER	27
+#define KTAP_QUICK_ORDERS	5	/* blocks of 32 to 512 bytes are recycled first */
 
 struct ktap_buddy_free {
 	struct ktap_buddy_free *next;
@@ -228,6 +241,7 @@ struct ktap_heap {
 	u32 used;
 	u8 *meta;		/* per 32-byte unit: order | FREE bit at block starts */
 	struct ktap_buddy_free free[KTAP_BUDDY_MAX_ORDER + 1];
+	void *quick[KTAP_QUICK_ORDERS];	/* freed small blocks, not yet coalesced */
 };
 
 struct ktap_frame {
@@ -337,7 +351,6 @@ void ktap_heap_destroy(struct ktap_heap *h);
 void *ktap_alloc(struct ktap_vm *vm, u32 size, u8 type);
 void ktap_free_block(struct ktap_vm *vm, void *p);
 void ktap_gc_collect(struct ktap_vm *vm);
-u32 ktap_str_hash(const char *s, u32 len);
 struct ktap_str *ktap_str_new(struct ktap_vm *vm, const char *s, u32 len);
 struct ktap_str *ktap_str_runtime(struct ktap_vm *vm, const char *s, u32 len);
 int ktap_quota_string(struct ktap_vm *vm, u32 bytes);

@@ -277,7 +277,7 @@ static int string_pool(struct reader *r)
 			return fail(r, r->pos, "out of memory", 0, false);
 		memset(&s->gc, 0, sizeof(s->gc));
 		s->gc.type = KGC_STR;
-		s->gc.flags = KGC_FLAG_CONST;
+		s->gc.flags = KGC_FLAG_CONST | KGC_FLAG_HASHED;
 		s->len = len;
 		memcpy(s->data, r->in + r->pos, len);
 		s->data[len] = 0;

@@ -387,6 +387,10 @@ int ktapvm_user_next_record(struct ktap_vm *vm, u32 ring, struct ktapvm_record *
 		len = ktap_load_acquire(&h->len);
 		if (len & KTAP_REC_BUSY)
 			return 0;
+		/* A header shorter than itself or past the producer: corrupt, stop. */
+		if (((len & KTAP_REC_LEN_MASK) < KTAP_REC_HDR && !(len & KTAP_REC_DISCARD)) ||
+		    cons + KTAP_ALIGN8(len & KTAP_REC_LEN_MASK) > prod)
+			return 0;
 		ktap_store_release(&r->cons->consumer_pos, cons + KTAP_ALIGN8(len & KTAP_REC_LEN_MASK));
 		if (len & KTAP_REC_DISCARD)
 			continue;
@@ -419,7 +423,10 @@ u32 ktapvm_user_drain(struct ktap_vm *vm, void *buf, u32 size)
 			len = ktap_load_acquire(&h->len);
 			if (len & KTAP_REC_BUSY)
 				break;
-			plen = (len & KTAP_REC_LEN_MASK) - KTAP_REC_HDR;
+			if (((len & KTAP_REC_LEN_MASK) < KTAP_REC_HDR && !(len & KTAP_REC_DISCARD)) ||
+			    cons + KTAP_ALIGN8(len & KTAP_REC_LEN_MASK) > prod)
+				break;
+			plen = (len & KTAP_REC_DISCARD) ? 0 : (len & KTAP_REC_LEN_MASK) - KTAP_REC_HDR;
 			need = 24 + KTAP_ALIGN8(plen);
 			if (!(len & KTAP_REC_DISCARD)) {
 				u32 hdr[6];

@@ -67,16 +67,10 @@ static s64 ring_room(struct ktap_ring *r, u64 *prod, u32 need)
 	if (cons > *prod || *prod + pad + need - cons > r->size)
 		return -1;
 	if (pad) {
-		/*
-		 * A filler may be only 8 bytes (the record before it ended 8
-		 * bytes short of the end): write just len, type and cpu, which
-		 * are its first 8 bytes; readers skip a DISCARD record by len.
-		 */
+		/* The filler may be only 8 bytes: write len, type and cpu, never time_ns. */
 		h = (struct ktap_rec_hdr *)(r->data + off);
 		h->type = KTAP_REC_PAD;
 		h->cpu = (u16)r->prod->cpu;
-		if (pad >= KTAP_REC_HDR)
-			h->time_ns = 0;
 		h->len = pad | KTAP_REC_DISCARD;
 		*prod += pad;
 		off = 0;

@@ -19,8 +19,7 @@ bool ktap_equal(const struct ktap_value *a, const struct ktap_value *b)
 		return a->v.n == b->v.n;
 	case KT_STR:
 		return a->v.s == b->v.s ||
-		       (a->v.s->len == b->v.s->len && a->v.s->hash == b->v.s->hash &&
-			!memcmp(a->v.s->data, b->v.s->data, a->v.s->len));
+		       (a->v.s->len == b->v.s->len && !memcmp(a->v.s->data, b->v.s->data, a->v.s->len));
 	default:
 		return a->v.gc == b->v.gc;
 	}
@@ -37,7 +36,7 @@ static u32 key_hash(const struct ktap_value *k)
 		h = (u32)(x ^ (x >> 29));
 		break;
 	case KT_STR:
-		h = k->v.s->hash;
+		h = ktap_str_hashof(k->v.s);
 		break;
 	case KT_BOOL:
 		h = k->v.n ? 0x1b873593u : 0x5bd1e995u;

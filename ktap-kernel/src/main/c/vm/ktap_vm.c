@@ -116,39 +116,43 @@ static void set_nil(struct ktap_value *v)
 /*
  * Sets up frame vm->depth for cl, whose arguments are at func+1 ..
  * func+nargs (KtapVm.enterFrame).  Returns the frame's base slot, or -1.
+ * Registers above the parameters become nil (only the tag matters to nil).
  */
-static s64 enter_frame(struct ktap_vm *vm, struct ktap_closure *cl, u32 func, u32 nargs, s32 want)
+static __always_inline s64 enter_frame(struct ktap_vm *vm, struct ktap_closure *cl, u32 func,
+					u32 nargs, s32 want)
 {
 	struct ktap_proto *p = cl->p;
 	struct ktap_value *s = vm->stack;
-	struct ktap_frame *f;
+	struct ktap_frame *f = &vm->frames[vm->depth];
+	struct ktap_value *v, *last;
 	u32 base = func + 1;
-	u32 varbase = base;
-	u32 varcount = 0;
-	u32 keep, end, i;
+	u32 keep, end;
 
-	if (p->variadic && nargs > p->nparams) {
-		varcount = nargs - p->nparams;
-		varbase = func + 1 + p->nparams;
-		base = func + 1 + nargs;
-		if (stack_check(vm, base + p->frame + 1))
+	if (unlikely(p->variadic)) {
+		f->varbase = base;
+		f->varcount = 0;
+		if (nargs > p->nparams) {
+			f->varcount = nargs - p->nparams;
+			f->varbase = func + 1 + p->nparams;
+			base = func + 1 + nargs;
+			if (stack_check(vm, base + p->frame + 1))
+				return -1;
+			memmove(s + base, s + func + 1, p->nparams * sizeof(*s));
+		} else if (stack_check(vm, base + p->frame + 1)) {
 			return -1;
-		memmove(s + base, s + func + 1, p->nparams * sizeof(*s));
-	} else if (stack_check(vm, base + p->frame + 1)) {
-		return -1;
+		}
+	} else if (unlikely(base + p->frame + 1 > vm->stack_limit)) {
+		return stack_check(vm, base + p->frame + 1);
 	}
 	keep = nargs < p->nparams ? nargs : p->nparams;
 	end = p->frame > keep ? p->frame : keep;
-	for (i = keep; i < end; i++)
-		set_nil(&s[base + i]);
+	for (v = s + base + keep, last = s + base + end; v < last; v++)
+		v->tag = KT_NIL;
 	if (base + end > vm->high_water)
 		vm->high_water = base + end;
-	f = &vm->frames[vm->depth];
 	f->base = base;
 	f->ret = func;
 	f->want = want;
-	f->varbase = varbase;
-	f->varcount = varcount;
 	f->cl = cl;
 	f->pc = 0;
 	return base;
@@ -263,7 +267,6 @@ static int cat(struct ktap_vm *vm, const struct ktap_value *x, const struct ktap
 	memcpy(s->data, x->v.s->data, xl);
 	memcpy(s->data + xl, y->v.s->data, yl);
 	s->data[s->len] = 0;
-	s->hash = ktap_str_hash(s->data, s->len);
 	dst->tag = KT_STR;
 	dst->v.s = s;
 	return 0;
@@ -304,6 +307,7 @@ int ktap_execute(struct ktap_vm *vm, struct ktap_closure *cl, const struct ktapv
 #undef KTAP_LABEL
 #pragma GCC diagnostic pop
 	struct ktap_value *S = vm->stack;
+	struct ktap_frame *F;		/* the running frame: vm->frames[vm->depth] */
 	struct ktap_value *R;
 	struct ktap_value *K;
 	struct ktap_proto *p;
@@ -349,6 +353,7 @@ int ktap_execute(struct ktap_vm *vm, struct ktap_closure *cl, const struct ktapv
 	nb = enter_frame(vm, cl, 0, nargs, -1);
 	if (nb < 0)
 		goto out_error;
+	F = vm->frames;
 	base = (u32)nb;
 	R = S + base;
 	K = p->k;
@@ -374,13 +379,12 @@ int ktap_execute(struct ktap_vm *vm, struct ktap_closure *cl, const struct ktapv
 /* Re-enters the frame on top after a call or return. */
 #define LOAD_FRAME()						\
 	do {							\
-		struct ktap_frame *f_ = &vm->frames[vm->depth];	\
-		cl = f_->cl;					\
+		cl = F->cl;					\
 		p = cl->p;					\
-		base = f_->base;				\
+		base = F->base;					\
 		R = S + base;					\
 		K = p->k;					\
-		pc = p->code + f_->pc;				\
+		pc = p->code + F->pc;				\
 	} while (0)
 
 	DISPATCH();
@@ -716,18 +720,26 @@ op_CALL: {
 		goto out_multres;
 	nargs = B == 0 ? vm->top - a - 1 : B - 1;
 	if (likely(fv->tag == KT_FUNC)) {
-		vm->frames[vm->depth].pc = (u32)(pc - p->code);
+		struct ktap_closure *callee = fv->v.cl;
+
+		F->pc = (u32)(pc - p->code);
 		if (unlikely(vm->depth + 1 >= vm->max_depth)) {
 			ktap_err(vm, "stack overflow");
 			goto out_error;
 		}
 		vm->depth++;
-		nb = enter_frame(vm, fv->v.cl, a, nargs, want);
+		nb = enter_frame(vm, callee, a, nargs, want);
 		if (unlikely(nb < 0)) {
 			vm->depth--;
 			goto out_error;
 		}
-		LOAD_FRAME();
+		F++;
+		cl = callee;
+		p = callee->p;
+		base = (u32)nb;
+		R = S + base;
+		K = p->k;
+		pc = p->code;
 	} else if (fv->tag == KT_BFUNC) {
 		CHECK(ktap_call_bound(vm, fv->v.bf, a));
 		if (want < 0) {
@@ -745,7 +757,7 @@ op_CALL: {
 op_TAILCALL: {
 	u32 a = base + A;
 	struct ktap_value *fv = &S[a];
-	struct ktap_frame *f = &vm->frames[vm->depth];
+	struct ktap_frame *f = F;
 
 	if (unlikely(B == 0 && vm->top < a + 1))
 		goto out_multres;
@@ -779,6 +791,7 @@ op_TAILCALL: {
 				set_nil(&S[dst + i]);
 		}
 		vm->depth--;
+		F--;
 		LOAD_FRAME();
 	} else {
 		ktap_err2(vm, "attempt to call a ", ktap_typename(fv), " value");
@@ -803,7 +816,7 @@ op_CALLB: {
 op_RET: {
 	u32 a = base + A;
 	u32 nret = D == 0 ? vm->top - a : D - 1;
-	struct ktap_frame *f = &vm->frames[vm->depth];
+	struct ktap_frame *f = F;
 	u32 dst;
 	s32 want;
 
@@ -827,12 +840,13 @@ op_RET: {
 			set_nil(&S[dst + i]);
 	}
 	vm->depth--;
+	F--;
 	LOAD_FRAME();
 	DISPATCH();
 }
 op_VARG: {
 	u32 a = base + A;
-	struct ktap_frame *f = &vm->frames[vm->depth];
+	struct ktap_frame *f = F;
 	u32 vb = f->varbase;
 	u32 vc = f->varcount;
 

@@ -11,3 +11,10 @@ KTAPVM_COMMON_SRCS := ktap_api.c ktap_heap.c ktap_lib.c ktap_load.c \
 
 KTAPVM_CORE_SRCS := $(KTAPVM_COMMON_SRCS) ktap_port_kernel.c
 KTAPVM_USER_SRCS := $(KTAPVM_COMMON_SRCS) ktap_port_user.c
+
+# The interpreter's computed gotos keep one indirect jump per handler only if
+# GCC neither hoists (GCSE) nor merges (cross-jumping) them into one shared
+# dispatch, which predicts badly: the kernel builds its BPF interpreter with
+# -fno-gcse for the same reason.  Both builds use these flags for ktap_vm.c.
+KTAPVM_INTERP_CFLAGS := -fno-gcse -fno-crossjumping
+CFLAGS_vm/ktap_vm.o += $(KTAPVM_INTERP_CFLAGS)

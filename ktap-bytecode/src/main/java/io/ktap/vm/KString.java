@@ -13,11 +13,11 @@ public final class KString implements Comparable<KString> {
     public static final KString EMPTY = new KString(new byte[0]);
 
     private final byte[] bytes;
-    private final int hash;
+    /** Computed on first use (0: not yet; a real hash of 0 is stored as 1). */
+    private int hash;
 
     private KString(byte[] bytes) {
         this.bytes = bytes;
-        this.hash = hashOf(bytes);
     }
 
     /** A string of the UTF-8 bytes of {@code text}. */
@@ -53,7 +53,7 @@ public final class KString implements Comparable<KString> {
         for (byte x : b) {
             h = (h ^ (x & 0xff)) * 0x01000193;
         }
-        return h;
+        return h == 0 ? 1 : h;
     }
 
     public int length() {
@@ -81,12 +81,19 @@ public final class KString implements Comparable<KString> {
 
     @Override
     public boolean equals(Object o) {
-        return o == this || (o instanceof KString s && s.hash == hash && Arrays.equals(s.bytes, bytes));
+        return o == this || (o instanceof KString s && s.bytes.length == bytes.length && s.hashCode() == hashCode()
+                && Arrays.equals(s.bytes, bytes));
     }
 
+    /** FNV-1a of the bytes (never 0), computed once. */
     @Override
     public int hashCode() {
-        return hash;
+        int h = hash;
+        if (h == 0) {
+            h = hashOf(bytes);
+            hash = h;
+        }
+        return h;
     }
 
     /** Unsigned byte-wise order. */

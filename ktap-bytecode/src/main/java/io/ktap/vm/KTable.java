@@ -146,10 +146,11 @@ public final class KTable {
     /** Stores {@code t[key]} (nil when absent, and for a nil key) in {@code outRef[o]}/{@code outNum[o]}. */
     public void get(Object kr, long kn, Object[] outRef, long[] outNum, int o) {
         int e = kr == null ? -1 : find(kr, kn);
-        if (e < 0) {
-            outRef[o] = null;
-        } else {
-            outRef[o] = vref[e];
+        Object v = e < 0 ? null : vref[e];
+        if (outRef[o] != v) {
+            outRef[o] = v;
+        }
+        if (e >= 0) {
             outNum[o] = vnum[e];
         }
     }

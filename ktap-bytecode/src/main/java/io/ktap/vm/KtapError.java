@@ -10,7 +10,26 @@ public final class KtapError extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    private transient Fn fn;
+    private int pc = -1;
+
     public KtapError(String message) {
         super(message, null, false, false);
+    }
+
+    /** Records where the error happened: the innermost frame's function and instruction (first call wins). */
+    void locate(Fn where, int at) {
+        if (fn == null) {
+            fn = where;
+            pc = at;
+        }
+    }
+
+    Fn fn() {
+        return fn;
+    }
+
+    int pc() {
+        return pc;
     }
 }

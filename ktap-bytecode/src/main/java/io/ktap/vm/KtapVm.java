@@ -83,6 +83,8 @@ public final class KtapVm implements Heap {
     private KClosure[] fCl = new KClosure[16];
     /** The frame running now (0: the invocation's root). */
     private int depth;
+    /** Instructions the invocation may still execute (kept in a local while a frame runs). */
+    private long budget;
     /** End of the variable-length results of the last CALL C=0 / VARG D=0 (absolute slot). */
     private int top;
     private UpVal openUps;
@@ -312,8 +314,23 @@ public final class KtapVm implements Heap {
                 sr[1] = arg;
                 nargs = 1;
             }
-            int base = enterFrame(cl, 0, nargs, -1);
-            return execute(base, budget == 0 ? Long.MAX_VALUE : budget);
+            this.budget = budget == 0 ? Long.MAX_VALUE : budget;
+            depth = -1;
+            call(cl, 0, nargs, 0);
+            return Outcome.OK;
+        } catch (KtapError e) {
+            return fail(e.getMessage(), e.fn(), e.pc());
+        } catch (ExitSignal e) {
+            stopped = true;
+            return Outcome.EXIT;
+        } catch (StackOverflowError e) {
+            int at = Math.max(0, Math.min(depth, fCl.length - 1));
+            return fail("stack overflow", fCl[at] == null ? null : fCl[at].fn, fPc[at] - 1);
+        } catch (OutOfMemoryError e) {
+            return fail("not enough memory", null, -1);
+        } catch (RuntimeException e) {
+            // A VM bug: reported like any error, never thrown at the user.
+            return fail("internal error: " + e, null, -1);
         } finally {
             // Drop references so a finished invocation keeps nothing alive.
             Arrays.fill(sr, 0, Math.min(sr.length, Math.max(top, highWater) + 1), null);
@@ -389,7 +406,9 @@ public final class KtapVm implements Heap {
         fWant[d] = want;
         fVarBase[d] = varBase;
         fVarCount[d] = varCount;
-        fCl[d] = cl;
+        if (fCl[d] != cl) {
+            fCl[d] = cl;
+        }
         return base;
     }
 
@@ -426,481 +445,477 @@ public final class KtapVm implements Heap {
 
     // ---- the interpreter -------------------------------------------------------------------------------
 
-    @SuppressWarnings("checkstyle:MethodLength")
-    private Outcome execute(int base, long budget) {
-        KClosure cl = fCl[depth];
-        Fn fn = cl.fn;
-        int[] code = fn.code;
-        Object[] kr = fn.kref;
-        long[] kn = fn.knum;
-        Object[] r = sr;
-        long[] n = sn;
+    /**
+     * Runs closure {@code cl} called from slot {@code func} with {@code nargs} arguments above it,
+     * and returns the number of its results, which it leaves at {@code func, func+1, ...}.
+     *
+     * <p>One Java call per ktap call: within a frame the base slot, the code and the constants are
+     * loop invariants the JIT keeps in registers. A tail call replaces the frame in place (the outer
+     * loop) without a Java call, so tail recursion is unbounded. The call depth is checked against
+     * the limit here; should the Java stack still run out first, {@link #invoke} reports
+     * {@code "stack overflow"} all the same.
+     */
+    private int call(KClosure cl, int func, int argc, int wanted) {
+        int level = depth + 1;
+        if (level >= maxDepth) {
+            throw new KtapError("stack overflow");
+        }
+        depth = level;
+        int base = enterFrame(cl, func, argc, wanted);
+        long budget = this.budget;
         int pc = 0;
         try {
             while (true) {
-                int ins = code[pc++];
-                if (--budget < 0) {
-                    throw new KtapError("instruction budget exceeded");
-                }
-                int a = base + (ins >>> 8 & 0xff);
-                switch (ins & 0xff) {
-                    case Ops.MOV -> {
-                        int s = base + (ins >>> 16);
-                        r[a] = r[s];
-                        n[a] = n[s];
+                final Fn fn = cl.fn;
+                final int[] code = fn.code;
+                final Object[] kr = fn.kref;
+                final long[] kn = fn.knum;
+                Object[] r = sr;
+                long[] n = sn;
+                pc = 0;
+                inner:
+                while (true) {
+                    int ins = code[pc++];
+                    if (--budget < 0) {
+                        throw new KtapError("instruction budget exceeded");
                     }
-                    case Ops.KPRI -> {
-                        int d = ins >>> 16;
-                        r[a] = d == 0 ? null : d == 1 ? Boolean.FALSE : Boolean.TRUE;
-                    }
-                    case Ops.KSHORT -> {
-                        r[a] = Values.INT;
-                        n[a] = ins >> 16;
-                    }
-                    case Ops.KCONST -> {
-                        int d = ins >>> 16;
-                        r[a] = kr[d];
-                        n[a] = kn[d];
-                    }
-                    case Ops.KNIL -> Arrays.fill(r, a, base + (ins >>> 16) + 1, null);
-                    case Ops.GGET -> {
-                        int d = ins >>> 16;
-                        r[a] = gref[d];
-                        n[a] = gnum[d];
-                    }
-                    case Ops.GSET -> {
-                        int d = ins >>> 16;
-                        gref[d] = r[a];
-                        gnum[d] = n[a];
-                    }
-                    case Ops.UGET -> {
-                        UpVal u = cl.upvals[ins >>> 16];
-                        if (u.open) {
-                            r[a] = r[u.index];
-                            n[a] = n[u.index];
-                        } else {
-                            r[a] = u.ref;
-                            n[a] = u.num;
+                    int a = base + (ins >>> 8 & 0xff);
+                    switch (ins & 0xff) {
+                        case Ops.MOV -> {
+                            int s = base + (ins >>> 16);
+                            put(r, a, r[s]);
+                            n[a] = n[s];
                         }
-                    }
-                    case Ops.USET -> {
-                        UpVal u = cl.upvals[ins >>> 8 & 0xff];
-                        int s = base + (ins >>> 16);
-                        if (u.open) {
-                            r[u.index] = r[s];
-                            n[u.index] = n[s];
-                        } else {
-                            u.ref = r[s];
-                            u.num = n[s];
+                        case Ops.KPRI -> {
+                            int d = ins >>> 16;
+                            put(r, a, d == 0 ? null : d == 1 ? Boolean.FALSE : Boolean.TRUE);
                         }
-                    }
-                    case Ops.UCLO -> {
-                        closeUpvals(a);
-                        pc += ins >> 16;
-                    }
-                    case Ops.FNEW -> {
-                        Fn child = fns[ins >>> 16];
-                        newClosureQuota();
-                        UpVal[] ups = new UpVal[child.upIndex.length];
-                        for (int i = 0; i < ups.length; i++) {
-                            ups[i] = child.upInStack[i] ? findUpval(base + child.upIndex[i]) : cl.upvals[child.upIndex[i]];
+                        case Ops.KSHORT -> {
+                            put(r, a, Values.INT);
+                            n[a] = ins >> 16;
                         }
-                        r[a] = new KClosure(child, ups);
-                    }
-                    case Ops.TNEW -> r[a] = newTable((ins >>> 16 & 0xff) + (ins >>> 24));
-                    case Ops.TGET -> {
-                        int b = base + (ins >>> 16 & 0xff);
-                        int c = base + (ins >>> 24);
-                        index(r[b], r[c], n[c], a);
-                    }
-                    case Ops.TGETK -> {
-                        int b = base + (ins >>> 16 & 0xff);
-                        int c = ins >>> 24;
-                        index(r[b], kr[c], kn[c], a);
-                    }
-                    case Ops.TSET -> {
-                        int b = base + (ins >>> 16 & 0xff);
-                        int c = base + (ins >>> 24);
-                        table(r[b]).set(r[c], n[c], r[a], n[a]);
-                    }
-                    case Ops.TSETK -> {
-                        int b = base + (ins >>> 16 & 0xff);
-                        int c = ins >>> 24;
-                        table(r[b]).set(kr[c], kn[c], r[a], n[a]);
-                    }
-                    case Ops.TSETM -> {
-                        KTable t = table(r[a]);
-                        long k = ins >>> 16;
-                        for (int i = a + 1; i < top; i++) {
-                            t.set(Values.INT, k++, r[i], n[i]);
+                        case Ops.KCONST -> {
+                            int d = ins >>> 16;
+                            put(r, a, kr[d]);
+                            n[a] = kn[d];
                         }
-                    }
-                    case Ops.TINCR -> {
-                        int b = base + (ins >>> 16 & 0xff);
-                        int c = base + (ins >>> 24);
-                        KTable t = table(r[b]);
-                        if (r[a] != Values.INT) {
-                            throw arith(r[a]);
+                        case Ops.KNIL -> Arrays.fill(r, a, base + (ins >>> 16) + 1, null);
+                        case Ops.GGET -> {
+                            int d = ins >>> 16;
+                            put(r, a, gref[d]);
+                            n[a] = gnum[d];
                         }
-                        t.add(r[c], n[c], n[a]);
-                    }
-                    case Ops.ADD -> {
-                        int b = base + (ins >>> 16 & 0xff);
-                        int c = base + (ins >>> 24);
-                        if (r[b] != Values.INT || r[c] != Values.INT) {
-                            throw arith2(r[b], r[c]);
+                        case Ops.GSET -> {
+                            int d = ins >>> 16;
+                            gref[d] = r[a];
+                            gnum[d] = n[a];
                         }
-                        n[a] = n[b] + n[c];
-                        r[a] = Values.INT;
-                    }
-                    case Ops.SUB -> {
-                        int b = base + (ins >>> 16 & 0xff);
-                        int c = base + (ins >>> 24);
-                        if (r[b] != Values.INT || r[c] != Values.INT) {
-                            throw arith2(r[b], r[c]);
+                        case Ops.UGET -> {
+                            UpVal u = cl.upvals[ins >>> 16];
+                            if (u.open) {
+                                put(r, a, r[u.index]);
+                                n[a] = n[u.index];
+                            } else {
+                                put(r, a, u.ref);
+                                n[a] = u.num;
+                            }
                         }
-                        n[a] = n[b] - n[c];
-                        r[a] = Values.INT;
-                    }
-                    case Ops.MUL -> {
-                        int b = base + (ins >>> 16 & 0xff);
-                        int c = base + (ins >>> 24);
-                        if (r[b] != Values.INT || r[c] != Values.INT) {
-                            throw arith2(r[b], r[c]);
+                        case Ops.USET -> {
+                            UpVal u = cl.upvals[ins >>> 8 & 0xff];
+                            int s = base + (ins >>> 16);
+                            if (u.open) {
+                                put(r, u.index, r[s]);
+                                n[u.index] = n[s];
+                            } else {
+                                u.ref = r[s];
+                                u.num = n[s];
+                            }
                         }
-                        n[a] = n[b] * n[c];
-                        r[a] = Values.INT;
-                    }
-                    case Ops.DIV -> {
-                        int b = base + (ins >>> 16 & 0xff);
-                        int c = base + (ins >>> 24);
-                        if (r[b] != Values.INT || r[c] != Values.INT) {
-                            throw arith2(r[b], r[c]);
-                        }
-                        long y = n[c];
-                        if (y == 0) {
-                            throw new KtapError("division by zero");
-                        }
-                        n[a] = y == -1 ? -n[b] : n[b] / y;
-                        r[a] = Values.INT;
-                    }
-                    case Ops.MOD -> {
-                        int b = base + (ins >>> 16 & 0xff);
-                        int c = base + (ins >>> 24);
-                        if (r[b] != Values.INT || r[c] != Values.INT) {
-                            throw arith2(r[b], r[c]);
-                        }
-                        long y = n[c];
-                        if (y == 0) {
-                            throw new KtapError("modulo by zero");
-                        }
-                        n[a] = y == -1 ? 0 : n[b] % y;
-                        r[a] = Values.INT;
-                    }
-                    case Ops.POW -> {
-                        int b = base + (ins >>> 16 & 0xff);
-                        int c = base + (ins >>> 24);
-                        if (r[b] != Values.INT || r[c] != Values.INT) {
-                            throw arith2(r[b], r[c]);
-                        }
-                        n[a] = pow(n[b], n[c]);
-                        r[a] = Values.INT;
-                    }
-                    case Ops.NEG -> {
-                        int s = base + (ins >>> 16);
-                        if (r[s] != Values.INT) {
-                            throw arith(r[s]);
-                        }
-                        n[a] = -n[s];
-                        r[a] = Values.INT;
-                    }
-                    case Ops.NOT -> {
-                        Object v = r[base + (ins >>> 16)];
-                        r[a] = v == null || v == Boolean.FALSE ? Boolean.TRUE : Boolean.FALSE;
-                    }
-                    case Ops.LEN -> {
-                        Object v = r[base + (ins >>> 16)];
-                        if (v instanceof KString s) {
-                            n[a] = s.length();
-                        } else if (v instanceof KTable t) {
-                            n[a] = t.size();
-                        } else {
-                            throw new KtapError("attempt to get length of a " + Values.typeName(v) + " value");
-                        }
-                        r[a] = Values.INT;
-                    }
-                    case Ops.CAT -> {
-                        Object x = r[base + (ins >>> 16 & 0xff)];
-                        Object y = r[base + (ins >>> 24)];
-                        if (!(x instanceof KString xs)) {
-                            throw new KtapError("attempt to concatenate a " + Values.typeName(x) + " value");
-                        }
-                        if (!(y instanceof KString ys)) {
-                            throw new KtapError("attempt to concatenate a " + Values.typeName(y) + " value");
-                        }
-                        if ((long) xs.length() + ys.length() > maxString) {
-                            throw new KtapError("string length limit exceeded");
-                        }
-                        stringQuota(xs.length() + ys.length());
-                        r[a] = KString.concat(xs, ys);
-                    }
-                    case Ops.EQ -> {
-                        int b = base + (ins >>> 16 & 0xff);
-                        int c = base + (ins >>> 24);
-                        r[a] = Values.equal(r[b], n[b], r[c], n[c]) ? Boolean.TRUE : Boolean.FALSE;
-                    }
-                    case Ops.NE -> {
-                        int b = base + (ins >>> 16 & 0xff);
-                        int c = base + (ins >>> 24);
-                        r[a] = Values.equal(r[b], n[b], r[c], n[c]) ? Boolean.FALSE : Boolean.TRUE;
-                    }
-                    case Ops.LT -> {
-                        int b = base + (ins >>> 16 & 0xff);
-                        int c = base + (ins >>> 24);
-                        if (r[b] != Values.INT || r[c] != Values.INT) {
-                            throw compare(r[b], r[c]);
-                        }
-                        r[a] = n[b] < n[c] ? Boolean.TRUE : Boolean.FALSE;
-                    }
-                    case Ops.LE -> {
-                        int b = base + (ins >>> 16 & 0xff);
-                        int c = base + (ins >>> 24);
-                        if (r[b] != Values.INT || r[c] != Values.INT) {
-                            throw compare(r[b], r[c]);
-                        }
-                        r[a] = n[b] <= n[c] ? Boolean.TRUE : Boolean.FALSE;
-                    }
-                    case Ops.JMP -> pc += ins >> 16;
-                    case Ops.JMPT -> {
-                        Object v = r[a];
-                        if (v != null && v != Boolean.FALSE) {
+                        case Ops.UCLO -> {
+                            closeUpvals(a);
                             pc += ins >> 16;
                         }
-                    }
-                    case Ops.JMPF -> {
-                        Object v = r[a];
-                        if (v == null || v == Boolean.FALSE) {
-                            pc += ins >> 16;
+                        case Ops.FNEW -> {
+                            Fn child = fns[ins >>> 16];
+                            newClosureQuota();
+                            UpVal[] ups = new UpVal[child.upIndex.length];
+                            for (int i = 0; i < ups.length; i++) {
+                                ups[i] = child.upInStack[i] ? findUpval(base + child.upIndex[i])
+                                        : cl.upvals[child.upIndex[i]];
+                            }
+                            put(r, a, new KClosure(child, ups));
                         }
-                    }
-                    case Ops.FORPREP -> {
-                        if (r[a] != Values.INT) {
-                            throw new KtapError("'for' initial value must be a number");
+                        case Ops.TNEW -> r[a] = newTable((ins >>> 16 & 0xff) + (ins >>> 24));
+                        case Ops.TGET -> {
+                            int b = base + (ins >>> 16 & 0xff);
+                            int c = base + (ins >>> 24);
+                            index(r[b], r[c], n[c], a);
                         }
-                        if (r[a + 1] != Values.INT) {
-                            throw new KtapError("'for' limit must be a number");
+                        case Ops.TGETK -> {
+                            int b = base + (ins >>> 16 & 0xff);
+                            int c = ins >>> 24;
+                            index(r[b], kr[c], kn[c], a);
                         }
-                        if (r[a + 2] != Values.INT) {
-                            throw new KtapError("'for' step must be a number");
+                        case Ops.TSET -> {
+                            int b = base + (ins >>> 16 & 0xff);
+                            int c = base + (ins >>> 24);
+                            table(r[b]).set(r[c], n[c], r[a], n[a]);
                         }
-                        long start = n[a];
-                        long limit = n[a + 1];
-                        long step = n[a + 2];
-                        if (step == 0) {
-                            throw new KtapError("'for' step is zero");
+                        case Ops.TSETK -> {
+                            int b = base + (ins >>> 16 & 0xff);
+                            int c = ins >>> 24;
+                            table(r[b]).set(kr[c], kn[c], r[a], n[a]);
                         }
-                        if (step > 0 ? start > limit : start < limit) {
-                            pc += ins >> 16;
-                        } else {
-                            n[a + 1] = step > 0 ? Long.divideUnsigned(limit - start, step)
-                                    : Long.divideUnsigned(start - limit, -(step + 1) + 1);
-                            r[a + 3] = Values.INT;
-                            n[a + 3] = start;
+                        case Ops.TSETM -> {
+                            KTable t = table(r[a]);
+                            long k = ins >>> 16;
+                            for (int i = a + 1; i < top; i++) {
+                                t.set(Values.INT, k++, r[i], n[i]);
+                            }
                         }
-                    }
-                    case Ops.FORLOOP -> {
-                        if (r[a] != Values.INT || r[a + 1] != Values.INT || r[a + 2] != Values.INT) {
-                            throw new KtapError("'for' loop state is not a number");
+                        case Ops.TINCR -> {
+                            int b = base + (ins >>> 16 & 0xff);
+                            int c = base + (ins >>> 24);
+                            KTable t = table(r[b]);
+                            if (r[a] != Values.INT) {
+                                throw arith(r[a]);
+                            }
+                            t.add(r[c], n[c], n[a]);
                         }
-                        if (n[a + 1] != 0) {
-                            n[a + 1]--;
-                            long v = n[a] + n[a + 2];
-                            n[a] = v;
-                            r[a + 3] = Values.INT;
-                            n[a + 3] = v;
-                            pc += ins >> 16;
+                        case Ops.ADD -> {
+                            int b = base + (ins >>> 16 & 0xff);
+                            int c = base + (ins >>> 24);
+                            if (r[b] != Values.INT || r[c] != Values.INT) {
+                                throw arith2(r[b], r[c]);
+                            }
+                            n[a] = n[b] + n[c];
+                            put(r, a, Values.INT);
                         }
-                    }
-                    case Ops.ITERP -> {
-                        if (!(r[a] instanceof KTable)) {
-                            throw new KtapError("bad argument #1 to 'pairs' (table expected, got "
-                                    + Values.typeName(r[a]) + ")");
+                        case Ops.SUB -> {
+                            int b = base + (ins >>> 16 & 0xff);
+                            int c = base + (ins >>> 24);
+                            if (r[b] != Values.INT || r[c] != Values.INT) {
+                                throw arith2(r[b], r[c]);
+                            }
+                            n[a] = n[b] - n[c];
+                            put(r, a, Values.INT);
                         }
-                        r[a + 1] = Values.INT;
-                        n[a + 1] = 0;
-                        pc += ins >> 16;
-                    }
-                    case Ops.ITERN -> {
-                        if (!(r[a] instanceof KTable t)) {
-                            throw new KtapError("bad argument #1 to 'pairs' (table expected, got "
-                                    + Values.typeName(r[a]) + ")");
+                        case Ops.MUL -> {
+                            int b = base + (ins >>> 16 & 0xff);
+                            int c = base + (ins >>> 24);
+                            if (r[b] != Values.INT || r[c] != Values.INT) {
+                                throw arith2(r[b], r[c]);
+                            }
+                            n[a] = n[b] * n[c];
+                            put(r, a, Values.INT);
                         }
-                        if (r[a + 1] == Values.INT) {
-                            int p = t.nextPosition(n[a + 1]);
-                            if (p >= 0) {
-                                r[a + 2] = t.keyRefAt(p);
-                                n[a + 2] = t.keyNumAt(p);
-                                r[a + 3] = t.valueRefAt(p);
-                                n[a + 3] = t.valueNumAt(p);
-                                n[a + 1] = p + 1L;
+                        case Ops.DIV -> {
+                            int b = base + (ins >>> 16 & 0xff);
+                            int c = base + (ins >>> 24);
+                            if (r[b] != Values.INT || r[c] != Values.INT) {
+                                throw arith2(r[b], r[c]);
+                            }
+                            long y = n[c];
+                            if (y == 0) {
+                                throw new KtapError("division by zero");
+                            }
+                            n[a] = y == -1 ? -n[b] : n[b] / y;
+                            put(r, a, Values.INT);
+                        }
+                        case Ops.MOD -> {
+                            int b = base + (ins >>> 16 & 0xff);
+                            int c = base + (ins >>> 24);
+                            if (r[b] != Values.INT || r[c] != Values.INT) {
+                                throw arith2(r[b], r[c]);
+                            }
+                            long y = n[c];
+                            if (y == 0) {
+                                throw new KtapError("modulo by zero");
+                            }
+                            n[a] = y == -1 ? 0 : n[b] % y;
+                            put(r, a, Values.INT);
+                        }
+                        case Ops.POW -> {
+                            int b = base + (ins >>> 16 & 0xff);
+                            int c = base + (ins >>> 24);
+                            if (r[b] != Values.INT || r[c] != Values.INT) {
+                                throw arith2(r[b], r[c]);
+                            }
+                            n[a] = pow(n[b], n[c]);
+                            put(r, a, Values.INT);
+                        }
+                        case Ops.NEG -> {
+                            int s = base + (ins >>> 16);
+                            if (r[s] != Values.INT) {
+                                throw arith(r[s]);
+                            }
+                            n[a] = -n[s];
+                            put(r, a, Values.INT);
+                        }
+                        case Ops.NOT -> {
+                            Object v = r[base + (ins >>> 16)];
+                            put(r, a, v == null || v == Boolean.FALSE ? Boolean.TRUE : Boolean.FALSE);
+                        }
+                        case Ops.LEN -> {
+                            Object v = r[base + (ins >>> 16)];
+                            if (v instanceof KString s) {
+                                n[a] = s.length();
+                            } else if (v instanceof KTable t) {
+                                n[a] = t.size();
+                            } else {
+                                throw new KtapError("attempt to get length of a " + Values.typeName(v) + " value");
+                            }
+                            put(r, a, Values.INT);
+                        }
+                        case Ops.CAT -> {
+                            Object x = r[base + (ins >>> 16 & 0xff)];
+                            Object y = r[base + (ins >>> 24)];
+                            if (!(x instanceof KString xs)) {
+                                throw new KtapError("attempt to concatenate a " + Values.typeName(x) + " value");
+                            }
+                            if (!(y instanceof KString ys)) {
+                                throw new KtapError("attempt to concatenate a " + Values.typeName(y) + " value");
+                            }
+                            if ((long) xs.length() + ys.length() > maxString) {
+                                throw new KtapError("string length limit exceeded");
+                            }
+                            stringQuota(xs.length() + ys.length());
+                            put(r, a, KString.concat(xs, ys));
+                        }
+                        case Ops.EQ -> {
+                            int b = base + (ins >>> 16 & 0xff);
+                            int c = base + (ins >>> 24);
+                            put(r, a, Values.equal(r[b], n[b], r[c], n[c]) ? Boolean.TRUE : Boolean.FALSE);
+                        }
+                        case Ops.NE -> {
+                            int b = base + (ins >>> 16 & 0xff);
+                            int c = base + (ins >>> 24);
+                            put(r, a, Values.equal(r[b], n[b], r[c], n[c]) ? Boolean.FALSE : Boolean.TRUE);
+                        }
+                        case Ops.LT -> {
+                            int b = base + (ins >>> 16 & 0xff);
+                            int c = base + (ins >>> 24);
+                            if (r[b] != Values.INT || r[c] != Values.INT) {
+                                throw compare(r[b], r[c]);
+                            }
+                            put(r, a, n[b] < n[c] ? Boolean.TRUE : Boolean.FALSE);
+                        }
+                        case Ops.LE -> {
+                            int b = base + (ins >>> 16 & 0xff);
+                            int c = base + (ins >>> 24);
+                            if (r[b] != Values.INT || r[c] != Values.INT) {
+                                throw compare(r[b], r[c]);
+                            }
+                            put(r, a, n[b] <= n[c] ? Boolean.TRUE : Boolean.FALSE);
+                        }
+                        case Ops.JMP -> pc += ins >> 16;
+                        case Ops.JMPT -> {
+                            Object v = r[a];
+                            if (v != null && v != Boolean.FALSE) {
                                 pc += ins >> 16;
                             }
                         }
-                    }
-                    case Ops.CALL -> {
-                        int b = ins >>> 16 & 0xff;
-                        int want = (ins >>> 24) - 1;
-                        int nargs = b == 0 ? top - a - 1 : b - 1;
-                        Object f = r[a];
-                        if (f instanceof KClosure callee) {
-                            fPc[depth] = pc;
-                            if (depth + 1 >= maxDepth) {
-                                throw new KtapError("stack overflow");
-                            }
-                            depth++;
-                            base = enterFrame(callee, a, nargs, want);
-                            r = sr;
-                            n = sn;
-                            cl = callee;
-                            fn = cl.fn;
-                            code = fn.code;
-                            kr = fn.kref;
-                            kn = fn.knum;
-                            pc = 0;
-                        } else if (f instanceof KBuiltinFunction bf) {
-                            callBound(bf, a, nargs);
-                            r = sr;
-                            n = sn;
-                            finishResults(a, 1, want);
-                        } else {
-                            throw new KtapError("attempt to call a " + Values.typeName(f) + " value");
-                        }
-                    }
-                    case Ops.TAILCALL -> {
-                        int b = ins >>> 16 & 0xff;
-                        int nargs = b == 0 ? top - a - 1 : b - 1;
-                        Object f = r[a];
-                        if (f instanceof KClosure callee) {
-                            closeUpvals(base);
-                            int func = fRet[depth];
-                            int want = fWant[depth];
-                            System.arraycopy(r, a, r, func, nargs + 1);
-                            System.arraycopy(n, a, n, func, nargs + 1);
-                            base = enterFrame(callee, func, nargs, want);
-                            r = sr;
-                            n = sn;
-                            cl = callee;
-                            fn = cl.fn;
-                            code = fn.code;
-                            kr = fn.kref;
-                            kn = fn.knum;
-                            pc = 0;
-                        } else if (f instanceof KBuiltinFunction bf) {
-                            callBound(bf, a, nargs);
-                            r = sr;
-                            n = sn;
-                            // Return the one result as RET would.
-                            closeUpvals(base);
-                            if (depth == 0) {
-                                return Outcome.OK;
-                            }
-                            int dst = fRet[depth];
-                            r[dst] = r[a];
-                            n[dst] = n[a];
-                            finishResults(dst, 1, fWant[depth]);
-                            depth--;
-                            cl = fCl[depth];
-                            fn = cl.fn;
-                            code = fn.code;
-                            kr = fn.kref;
-                            kn = fn.knum;
-                            base = fBase[depth];
-                            pc = fPc[depth];
-                        } else {
-                            throw new KtapError("attempt to call a " + Values.typeName(f) + " value");
-                        }
-                    }
-                    case Ops.CALLB -> {
-                        int b = ins >>> 16 & 0xff;
-                        int nargs = b == 0 ? top - a : b - 1;
-                        builtin(ins >>> 24, a, nargs);
-                        r = sr;
-                        n = sn;
-                    }
-                    case Ops.RET -> {
-                        int d = ins >>> 16;
-                        int nret = d == 0 ? top - a : d - 1;
-                        if (openUps != null) {
-                            closeUpvals(base);
-                        }
-                        if (depth == 0) {
-                            return Outcome.OK;
-                        }
-                        int dst = fRet[depth];
-                        int want = fWant[depth];
-                        if (want < 0) {
-                            System.arraycopy(r, a, r, dst, nret);
-                            System.arraycopy(n, a, n, dst, nret);
-                            top = dst + nret;
-                        } else {
-                            int m = Math.min(nret, want);
-                            for (int i = 0; i < m; i++) {
-                                r[dst + i] = r[a + i];
-                                n[dst + i] = n[a + i];
-                            }
-                            for (int i = m; i < want; i++) {
-                                r[dst + i] = null;
+                        case Ops.JMPF -> {
+                            Object v = r[a];
+                            if (v == null || v == Boolean.FALSE) {
+                                pc += ins >> 16;
                             }
                         }
-                        depth--;
-                        cl = fCl[depth];
-                        fn = cl.fn;
-                        code = fn.code;
-                        kr = fn.kref;
-                        kn = fn.knum;
-                        base = fBase[depth];
-                        pc = fPc[depth];
-                    }
-                    case Ops.VARG -> {
-                        int d = ins >>> 16;
-                        int vb = fVarBase[depth];
-                        int vc = fVarCount[depth];
-                        if (d == 0) {
-                            ensureStack(a + vc + 1);
+                        case Ops.FORPREP -> {
+                            if (r[a] != Values.INT) {
+                                throw new KtapError("'for' initial value must be a number");
+                            }
+                            if (r[a + 1] != Values.INT) {
+                                throw new KtapError("'for' limit must be a number");
+                            }
+                            if (r[a + 2] != Values.INT) {
+                                throw new KtapError("'for' step must be a number");
+                            }
+                            long start = n[a];
+                            long limit = n[a + 1];
+                            long step = n[a + 2];
+                            if (step == 0) {
+                                throw new KtapError("'for' step is zero");
+                            }
+                            if (step > 0 ? start > limit : start < limit) {
+                                pc += ins >> 16;
+                            } else {
+                                n[a + 1] = step > 0 ? Long.divideUnsigned(limit - start, step)
+                                        : Long.divideUnsigned(start - limit, -(step + 1) + 1);
+                                put(r, a + 3, Values.INT);
+                                n[a + 3] = start;
+                            }
+                        }
+                        case Ops.FORLOOP -> {
+                            if (r[a] != Values.INT || r[a + 1] != Values.INT || r[a + 2] != Values.INT) {
+                                throw new KtapError("'for' loop state is not a number");
+                            }
+                            if (n[a + 1] != 0) {
+                                n[a + 1]--;
+                                long v = n[a] + n[a + 2];
+                                n[a] = v;
+                                put(r, a + 3, Values.INT);
+                                n[a + 3] = v;
+                                pc += ins >> 16;
+                            }
+                        }
+                        case Ops.ITERP -> {
+                            if (!(r[a] instanceof KTable)) {
+                                throw new KtapError("bad argument #1 to 'pairs' (table expected, got "
+                                        + Values.typeName(r[a]) + ")");
+                            }
+                            put(r, a + 1, Values.INT);
+                            n[a + 1] = 0;
+                            pc += ins >> 16;
+                        }
+                        case Ops.ITERN -> {
+                            if (!(r[a] instanceof KTable t)) {
+                                throw new KtapError("bad argument #1 to 'pairs' (table expected, got "
+                                        + Values.typeName(r[a]) + ")");
+                            }
+                            if (r[a + 1] == Values.INT) {
+                                int p = t.nextPosition(n[a + 1]);
+                                if (p >= 0) {
+                                    put(r, a + 2, t.keyRefAt(p));
+                                    n[a + 2] = t.keyNumAt(p);
+                                    put(r, a + 3, t.valueRefAt(p));
+                                    n[a + 3] = t.valueNumAt(p);
+                                    n[a + 1] = p + 1L;
+                                    pc += ins >> 16;
+                                }
+                            }
+                        }
+                        case Ops.CALLB -> {
+                            int b = ins >>> 16 & 0xff;
+                            int nargs = b == 0 ? top - a : b - 1;
+                            builtin(ins >>> 24, a, nargs);
                             r = sr;
                             n = sn;
-                            System.arraycopy(r, vb, r, a, vc);
-                            System.arraycopy(n, vb, n, a, vc);
-                            top = a + vc;
-                            if (top > highWater) {
-                                highWater = top;
+                        }
+                        case Ops.VARG -> {
+                            int d = ins >>> 16;
+                            int vb = fVarBase[depth];
+                            int vc = fVarCount[depth];
+                            if (d == 0) {
+                                ensureStack(a + vc + 1);
+                                r = sr;
+                                n = sn;
+                                System.arraycopy(r, vb, r, a, vc);
+                                System.arraycopy(n, vb, n, a, vc);
+                                top = a + vc;
+                                if (top > highWater) {
+                                    highWater = top;
+                                }
+                            } else {
+                                int want = d - 1;
+                                for (int i = 0; i < want; i++) {
+                                    if (i < vc) {
+                                        put(r, a + i, r[vb + i]);
+                                        n[a + i] = n[vb + i];
+                                    } else {
+                                        put(r, a + i, null);
+                                    }
+                                }
                             }
-                        } else {
-                            int want = d - 1;
-                            for (int i = 0; i < want; i++) {
-                                if (i < vc) {
-                                    r[a + i] = r[vb + i];
-                                    n[a + i] = n[vb + i];
-                                } else {
+                        }
+                        case Ops.EVGET -> eventPart(ins >>> 16, a);
+                        case Ops.EMIT -> emit(ins >>> 24, a, ins >>> 16 & 0xff);
+                        case Ops.CALL -> {
+                            int b = ins >>> 16 & 0xff;
+                            int cw = (ins >>> 24) - 1;
+                            int na = b == 0 ? top - a - 1 : b - 1;
+                            Object f = r[a];
+                            int nret;
+                            if (f instanceof KClosure callee) {
+                                fPc[level] = pc;
+                                this.budget = budget;
+                                nret = call(callee, a, na, cw);
+                                budget = this.budget;
+                                r = sr;
+                                n = sn;
+                            } else if (f instanceof KBuiltinFunction bf) {
+                                callBound(bf, a, na);
+                                r = sr;
+                                n = sn;
+                                nret = 1;
+                            } else {
+                                throw new KtapError("attempt to call a " + Values.typeName(f) + " value");
+                            }
+                            if (cw < 0) {
+                                top = a + nret;
+                            } else {
+                                for (int i = nret; i < cw; i++) {
                                     r[a + i] = null;
                                 }
                             }
                         }
+                        case Ops.TAILCALL -> {
+                            int b = ins >>> 16 & 0xff;
+                            int na = b == 0 ? top - a - 1 : b - 1;
+                            Object f = r[a];
+                            if (f instanceof KClosure callee) {
+                                if (openUps != null) {
+                                    closeUpvals(base);
+                                }
+                                System.arraycopy(r, a, r, func, na + 1);
+                                System.arraycopy(n, a, n, func, na + 1);
+                                cl = callee;
+                                base = enterFrame(callee, func, na, wanted);
+                                break inner;
+                            } else if (f instanceof KBuiltinFunction bf) {
+                                callBound(bf, a, na);
+                                r = sr;
+                                n = sn;
+                                if (openUps != null) {
+                                    closeUpvals(base);
+                                }
+                                r[func] = r[a];
+                                n[func] = n[a];
+                                this.budget = budget;
+                                depth = level - 1;
+                                return 1;
+                            } else {
+                                throw new KtapError("attempt to call a " + Values.typeName(f) + " value");
+                            }
+                        }
+                        case Ops.RET -> {
+                            int dd = ins >>> 16;
+                            int nret = dd == 0 ? top - a : dd - 1;
+                            if (openUps != null) {
+                                closeUpvals(base);
+                            }
+                            if (wanted < 0) {
+                                System.arraycopy(r, a, r, func, nret);
+                                System.arraycopy(n, a, n, func, nret);
+                            } else {
+                                int m = Math.min(nret, wanted);
+                                for (int i = 0; i < m; i++) {
+                                    put(r, func + i, r[a + i]);
+                                    n[func + i] = n[a + i];
+                                }
+                            }
+                            this.budget = budget;
+                            depth = level - 1;
+                            return nret;
+                        }
+                        default -> throw new KtapError("internal error: unknown opcode " + (ins & 0xff));
                     }
-                    case Ops.EVGET -> eventPart(ins >>> 16, a);
-                    case Ops.EMIT -> emit(ins >>> 24, a, ins >>> 16 & 0xff);
-                    default -> throw new KtapError("internal error: unknown opcode " + (ins & 0xff));
                 }
             }
         } catch (KtapError e) {
-            return fail(e.getMessage(), fn, pc - 1);
-        } catch (ExitSignal e) {
-            stopped = true;
-            return Outcome.EXIT;
-        } catch (OutOfMemoryError e) {
-            return fail("not enough memory", fn, pc - 1);
-        } catch (RuntimeException e) {
-            return fail("internal error: " + e, fn, pc - 1);
+            e.locate(cl.fn, pc - 1);
+            throw e;
+        }
+    }
+
+    /**
+     * {@code r[i] = v}, skipping the store when the slot already holds {@code v}: most stores
+     * rewrite the same tag ({@link Values#INT}, a boolean), and skipping them saves the garbage
+     * collector's write barrier on the hot path.
+     */
+    private static void put(Object[] r, int i, Object v) {
+        if (r[i] != v) {
+            r[i] = v;
         }
     }
 

@@ -99,7 +99,7 @@ public final class Printf {
                 }
             }
             while (i < f.length && (f[i] == 'h' || f[i] == 'l' || f[i] == 'z' || f[i] == 'j' || f[i] == 't'
-                    || f[i] == 'L' || f[i] == 'q')) {
+                    || f[i] == 'L')) {
                 i++;
             }
             if (i >= f.length) {
@@ -243,7 +243,19 @@ public final class Printf {
         }
     }
 
+    /** The conversion as written, non-printable bytes escaped ({@code \n}, {@code \x01}). */
     private static String latin1(byte[] b, int from, int to) {
-        return new String(b, from, to - from, StandardCharsets.ISO_8859_1);
+        StringBuilder sb = new StringBuilder();
+        for (int i = from; i < to; i++) {
+            int c = b[i] & 0xff;
+            if (c == '\n') {
+                sb.append("\\n");
+            } else if (c < 0x20 || c >= 0x7f) {
+                sb.append(String.format("\\x%02x", c));
+            } else {
+                sb.append((char) c);
+            }
+        }
+        return sb.toString();
     }
 }

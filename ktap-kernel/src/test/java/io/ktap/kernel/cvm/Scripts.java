@@ -55,21 +55,25 @@ public final class Scripts {
     }
 
     /**
-     * Writes the chunk of every valid corpus script (and of the benchmark scripts given) to
-     * {@code args[0]}: the libFuzzer seed corpus and the benchmark's input.
-     * Usage: {@code Scripts OUTDIR [SCRIPT.kp ...]}.
+     * Writes chunks to {@code args[0]}: with no scripts given, those of every valid corpus script
+     * (the libFuzzer seed corpus: default limits, main budget 100,000); else those of the scripts given, with unlimited
+     * budgets (the benchmark's input). Usage: {@code Scripts OUTDIR [SCRIPT.kp ...]}.
      */
     public static void main(String[] args) throws IOException {
         Path out = Path.of(args[0]);
         Files.createDirectories(out);
-        List<Path> scripts = new java.util.ArrayList<>(validScripts());
+        List<Path> scripts = new java.util.ArrayList<>();
         for (int i = 1; i < args.length; i++) {
             scripts.add(Path.of(args[i]));
         }
+        Limits limits = Limits.DEFAULT.withMainBudget(0).withHandlerBudget(0);
+        if (scripts.isEmpty()) {
+            scripts.addAll(validScripts());
+            // Fuzzing seeds: budgets small enough that the harness runs every mutant it verifies.
+            limits = Limits.DEFAULT.withMainBudget(100_000);
+        }
         for (Path p : scripts) {
             String name = p.getFileName().toString();
-            Limits limits = name.startsWith("bench-") ? Limits.DEFAULT.withMainBudget(0).withHandlerBudget(0)
-                    : Limits.DEFAULT;
             Chunk c = compile(name, Files.readAllBytes(p), limits);
             Files.write(out.resolve(name.replaceAll("\\.kp$", ".ktapc")), bytes(c));
         }
