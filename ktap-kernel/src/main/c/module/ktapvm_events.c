@@ -13,6 +13,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/compat.h>
 #include <linux/cpu.h>
 #include <linux/cpumask.h>
 #include <linux/err.h>
@@ -30,6 +31,9 @@
 #include <linux/string.h>
 #include <linux/trace_events.h>
 #include <linux/trace_seq.h>
+#include <linux/tracepoint.h>
+#include <asm/syscall.h>
+#include <trace/syscall.h>
 #include <linux/uaccess.h>
 #include <asm/unaligned.h>
 
@@ -148,6 +152,7 @@ static int kv_parse_one(struct kv_session *s, struct kv_reader *r, struct kv_eve
 		return kv_fail(r, "event id out of range");
 
 	ev->id = d->id;
+	ev->nr = -1;
 	ev->probe = d->probe;
 	ev->flags = d->flags;
 	ev->name_len = d->name_len;
@@ -210,9 +215,13 @@ void kv_events_free(struct kv_session *s)
 	u32 i;
 
 	for (i = 0; i < s->nr_events; i++) {
+		if (s->events[i].file)
+			trace_put_event_file(s->events[i].file);
 		kfree(s->events[i].fields);
 		kfree(s->events[i].filter);
 	}
+	kfree(s->sc_enter);
+	s->sc_enter = NULL;
 	kfree(s->events);
 	s->events = NULL;
 	s->nr_events = 0;
@@ -639,6 +648,132 @@ out:
 	kv_leave(c);
 }
 
+/*
+ * The syscall fast path: one probe on raw_syscalls:sys_enter serves every
+ * system-wide syscalls:sys_enter_* event of the session, without a perf
+ * counter per event and CPU.  It builds the record the perf path would
+ * receive (struct syscall_trace_enter's layout) and handles it the same way.
+ */
+/* The context flags a trace record carries (tracing_gen_ctx is not exported). */
+static u8 kv_ctx_flags(void)
+{
+	u8 f = irqs_disabled() ? TRACE_FLAG_IRQS_OFF : 0;
+
+	if (in_nmi())
+		f |= TRACE_FLAG_NMI;
+	if (in_hardirq())
+		f |= TRACE_FLAG_HARDIRQ;
+	if (in_serving_softirq())
+		f |= TRACE_FLAG_SOFTIRQ;
+	if (tif_need_resched())
+		f |= TRACE_FLAG_NEED_RESCHED;
+	if (test_preempt_need_resched())
+		f |= TRACE_FLAG_PREEMPT_RESCHED;
+	return f;
+}
+
+static void kv_sys_enter(void *data, struct pt_regs *regs, long id)
+{
+	struct kv_session *s = data;
+	struct kv_event *ev;
+	struct ktapvm_event e;
+	struct kv_cpu *c;
+
+	if (id < 0 || id >= NR_syscalls || in_compat_syscall())
+		return;
+	ev = s->sc_enter[id];
+	if (!ev || (s->cpu >= 0 && s->cpu != raw_smp_processor_id()))
+		return;
+	c = kv_enter(s);
+	if (!c)
+		return;
+	c->sc.ent.type = ev->id;
+	c->sc.ent.flags = kv_ctx_flags();
+	c->sc.ent.preempt_count = preempt_count() & 0xff;
+	c->sc.ent.pid = current->pid;
+	c->sc.nr = id;
+	syscall_get_arguments(current, regs, c->sc.args);
+	c->raw = &c->sc;
+	c->raw_size = sizeof(c->sc);
+	for (; ev; ev = ev->next_nr) {
+		c->ev = ev;
+		c->call = ev->file->event_call;
+		kv_decode(ev, c->raw, c->raw_size, c->fields);
+		if (!kv_filter(ev, c->fields)) {
+			atomic64_inc(&s->filtered);
+			continue;
+		}
+		e.name = ev->name;
+		e.name_len = ev->name_len;
+		e.text = NULL;
+		e.text_len = 0;
+		e.format_text = kv_format_event;
+		e.fields = c->fields;
+		e.nr_fields = ev->nr_fields;
+		e.syscall_enter = 1;
+		e.priv = c;
+		kv_run(s, ev->probe, &e);
+	}
+	kv_leave(c);
+}
+
+static void kv_find_sys_enter(struct tracepoint *tp, void *priv)
+{
+	struct tracepoint **out = priv;
+
+	if (!strcmp(tp->name, "sys_enter"))
+		*out = tp;
+}
+
+/*
+ * Puts the system-wide sys_enter_* events on the fast path: the syscall
+ * number comes from the event's metadata (trace_get_event_file, checked
+ * against the id userspace gave).  An event that cannot be resolved so
+ * stays on the perf path.
+ */
+static int kv_setup_syscalls(struct kv_session *s)
+{
+	char name[KTAPVM_MAX_NAME + 1];
+	u32 i;
+
+	if (s->pid >= 0)
+		return 0;
+	for_each_kernel_tracepoint(kv_find_sys_enter, &s->sys_enter_tp);
+	if (!s->sys_enter_tp)
+		return 0;
+	for (i = 0; i < s->nr_events; i++) {
+		struct kv_event *ev = &s->events[i];
+		struct trace_event_file *file;
+		struct syscall_metadata *meta;
+
+		if (!(ev->flags & KTAPVM_EV_SYSCALL_ENTER))
+			continue;
+		memcpy(name, ev->name, ev->name_len);
+		name[ev->name_len] = 0;
+		file = trace_get_event_file(NULL, "syscalls", name);
+		if (IS_ERR(file))
+			continue;
+		meta = file->event_call->data;
+		if (file->event_call->event.type != ev->id || !meta || meta->syscall_nr < 0 ||
+		    meta->syscall_nr >= NR_syscalls || meta->nb_args > 6) {
+			trace_put_event_file(file);
+			continue;
+		}
+		if (!s->sc_enter) {
+			s->sc_enter = kcalloc(NR_syscalls, sizeof(*s->sc_enter), GFP_KERNEL);
+			if (!s->sc_enter) {
+				trace_put_event_file(file);
+				return -ENOMEM;
+			}
+		}
+		ev->file = file;
+		ev->nr = meta->syscall_nr;
+		ev->next_nr = s->sc_enter[ev->nr];
+		s->sc_enter[ev->nr] = ev;
+	}
+	return 0;
+}
+
 static void kv_timer_fire(struct kv_session *s, u32 probe)
 {
 	struct ktapvm_probe_info pi;
@@ -758,6 +893,8 @@ static int kv_attach_events(struct kv_session *s, struct task_struct **tasks, u3
 	for (i = 0; i < s->nr_events; i++) {
 		struct kv_event *ev = &s->events[i];
 
+		if (ev->nr >= 0)
+			continue;	/* on the syscall fast path */
 		memset(&attr, 0, sizeof(attr));
 		attr.type = PERF_TYPE_TRACEPOINT;
 		attr.size = sizeof(attr);
@@ -840,6 +977,9 @@ int kv_attach_all(struct kv_session *s, char *err, size_t err_size)
 	u64 max;
 	int ret;
 
+	ret = kv_setup_syscalls(s);
+	if (ret)
+		return ret;
 	if (s->pid >= 0) {
 		tasks = kv_threads(s, &nr_tasks, err, err_size);
 		if (IS_ERR(tasks))
@@ -880,11 +1020,22 @@ static void kv_tick_start(void *arg)
 	hrtimer_start(&tk->timer, tk->period, HRTIMER_MODE_REL_PINNED_HARD);
 }
 
-/* Enables what kv_attach_all() created; handlers may run from here on. */
-void kv_enable_all(struct kv_session *s)
+/*
+ * Enables what kv_attach_all() created; handlers may run from here on.
+ * Fails only if the syscall probe cannot be registered (nothing enabled).
+ */
+int kv_enable_all(struct kv_session *s)
 {
 	u32 i;
 
+	int ret;
+
+	if (s->sc_enter) {
+		ret = tracepoint_probe_register(s->sys_enter_tp, kv_sys_enter, s);
+		if (ret)
+			return ret;
+		s->sys_enter_registered = true;
+	}
 	WRITE_ONCE(s->running, true);
 	for (i = 0; i < s->nr_attach; i++)
 		if (!s->attach[i].on_exec)
@@ -895,6 +1046,7 @@ void kv_enable_all(struct kv_session *s)
 		else
 			hrtimer_start(&s->ticks[i].timer, s->ticks[i].period, HRTIMER_MODE_REL_HARD);
 	}
+	return 0;
 }
 
 /*
@@ -908,6 +1060,11 @@ void kv_detach_all(struct kv_session *s)
 	u32 i;
 
 	WRITE_ONCE(s->running, false);
+	if (s->sys_enter_registered) {
+		tracepoint_probe_unregister(s->sys_enter_tp, kv_sys_enter, s);
+		s->sys_enter_registered = false;
+		tracepoint_synchronize_unregister();
+	}
 	for (i = 0; i < s->nr_ticks; i++)
 		hrtimer_cancel(&s->ticks[i].timer);
 	for (i = 0; i < s->nr_attach; i++)

@@ -419,7 +419,7 @@ static long kv_ioctl_load(struct kv_session *s, void __user *uarg)
 
 static long kv_ioctl_start(struct kv_session *s)
 {
-	int outcome;
+	int outcome, ret;
 
 	if (s->state != KTAPVM_STATE_LOADED)
 		return s->state == KTAPVM_STATE_NEW ? -ENODATA : -EBUSY;
@@ -431,7 +431,12 @@ static long kv_ioctl_start(struct kv_session *s)
 		kv_finish(s);
 		return 0;
 	}
-	kv_enable_all(s);
+	ret = kv_enable_all(s);
+	if (ret) {
+		/* Nothing runs; the end block does, as after an exit() in main. */
+		kv_finish(s);
+		return ret;
+	}
 	return 0;
 }
 

@@ -13,12 +13,15 @@
 #include <linux/perf_event.h>
 #include <linux/types.h>
 #include <linux/wait.h>
+#include <linux/trace_events.h>
 #include <linux/workqueue.h>
 
 #include "ktapvm.h"
 #include "ktapvm_uapi.h"
 
 struct trace_iterator;
+struct trace_event_file;
+struct tracepoint;
 
 /* One field of a described event (struct ktapvm_fielddesc, checked). */
 struct kv_field {
@@ -41,6 +44,10 @@ struct kv_event {
 	u16 nr_filter;
 	struct kv_field *fields;
 	struct ktapvm_filter_op *filter;
+	/* syscall fast path (system-wide sys_enter_* events) */
+	struct trace_event_file *file;	/* referenced: the syscall event */
+	struct kv_event *next_nr;	/* the next event of the same syscall number */
+	int nr;				/* the syscall number, -1: not on the fast path */
 };
 
 struct kv_session;
@@ -74,6 +81,12 @@ struct kv_cpu {
 	u32 raw_size;
 	const struct kv_event *ev;
 	struct trace_event_call *call;
+	/* the syscall fast path's record, laid out as syscalls:sys_enter_* */
+	struct {
+		struct trace_entry ent;
+		int nr;
+		unsigned long args[6];
+	} sc;
 	struct ktapvm_field fields[KTAPVM_MAX_FIELDS];
 	struct trace_iterator *iter;	/* argevent of tracepoints, lazily used */
 };
@@ -122,6 +135,11 @@ struct kv_session {
 	struct kv_cpu *cpus;
 	u32 nr_cpus;
 
+	/* sys_enter_* events served by a probe on raw_syscalls:sys_enter */
+	struct kv_event **sc_enter;	/* by syscall number */
+	struct tracepoint *sys_enter_tp;
+	bool sys_enter_registered;
+
 	struct irq_work stop_irq;
 	struct work_struct stop_work;
 	atomic_t stop_requested;
@@ -144,7 +162,7 @@ void kv_events_free(struct kv_session *s);
 int kv_cpus_alloc(struct kv_session *s);
 void kv_cpus_free(struct kv_session *s);
 int kv_attach_all(struct kv_session *s, char *err, size_t err_size);
-void kv_enable_all(struct kv_session *s);
+int kv_enable_all(struct kv_session *s);
 void kv_detach_all(struct kv_session *s);
 
 /* ktapvm_main.c */
