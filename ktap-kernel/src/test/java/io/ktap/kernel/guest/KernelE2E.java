@@ -68,12 +68,14 @@ public final class KernelE2E {
         checks.put("count_syscalls_of_pid", KernelE2E::countPid);
         checks.put("count_syscalls_of_command", KernelE2E::countCommand);
         checks.put("filter", KernelE2E::filter);
+        checks.put("syscall_fast_path_system_wide", KernelE2E::systemWideSyscalls);
         checks.put("kprobe_fetch_args_user_string", KernelE2E::kprobe);
         checks.put("kretprobe_retval", KernelE2E::kretprobe);
         checks.put("uprobe_and_uretprobe", KernelE2E::uprobe);
         checks.put("tick_profile_exit_end", KernelE2E::timers);
         checks.put("argevent_like_tracefs", KernelE2E::argevent);
         checks.put("print_backtrace", KernelE2E::backtrace);
+        checks.put("emit_typed_records", KernelE2E::emit);
         checks.put("ring_overflow_exact_lost", KernelE2E::overflow);
         checks.put("runtime_error_record_and_teardown", KernelE2E::runtimeError);
         checks.put("golden_corpus_same_as_java_vm", KernelE2E::corpus);
@@ -237,6 +239,29 @@ public final class KernelE2E {
         require(r.stats().filtered() == 200, "filtered " + r.stats().filtered());
     }
 
+    /**
+     * System-wide sys_enter_* events take the module's raw_syscalls fast path (no perf counter):
+     * same counts, fields, filters and argevent as the perf path.
+     */
+    static void systemWideSyscalls() throws Exception {
+        Process p = new ProcessBuilder(target.toString(), "write", "70", "130").start();
+        try {
+            Run r = traceWhile("var n = 0\nvar line = nil\n"
+                    + "trace syscalls:sys_enter_write /fd == 6 && count == 1/ {\n"
+                    + "  if (pid() == " + p.pid() + ") { n += 1; if (line == nil) { line = argevent } }\n}\n"
+                    + "trace_end { print(n); print(line) }\n", kernel(), TraceOptions.defaults(), null, () -> {
+                        p.getOutputStream().write('\n');
+                        p.getOutputStream().close();
+                        require(p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0, "the target failed");
+                    });
+            require(r.stats().perfCounters() == 0, "perf counters: " + r.stats().perfCounters());
+            require(r.text().matches("130\n\\s*ktap_target-" + p.pid() + "\\s+\\[\\d{3}\\] \\S{5}\\s+\\d+\\.\\d{6}: "
+                    + "sys_write\\(fd: 6, buf: [0-9a-f]+, count: 1\\)\n"), "got " + r.text());
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
     static void kprobe() throws Exception {
         Path file = Files.createTempFile("ktap-kprobe", ".txt");
         Run r = traceTarget("var n = 0\n"
@@ -306,6 +331,57 @@ public final class KernelE2E {
         Run r = traceTarget("trace syscalls:sys_enter_getppid { print_backtrace(); exit() }\n", kernel(), null,
                 "getppid", "10");
         require(r.text().contains("do_syscall_64"), "no do_syscall_64 in the backtrace: " + r.text());
+    }
+
+    /** A typed record: the user's record class, filled through its canonical constructor. */
+    public record GetppidEvent(long pid, String name, boolean flag) {
+    }
+
+    /**
+     * The language has no emit statement yet (the bytecode and both VMs do): the handler of this
+     * script gets an EMIT of its three locals (registers 0..2) before its final RET, and the chunk
+     * a schema named like the record class.
+     */
+    static Chunk emitChunk() {
+        CompileResult r = KtapCompiler.compile("emit.kp", "trace syscalls:sys_enter_getppid {\n"
+                + "  var p = pid()\n  var n = \"getppid\"\n  var f = true\n}\n");
+        Chunk c = Codegen.compile(r.programOrThrow(), Limits.DEFAULT).orThrow();
+        int h = c.probes().get(0).handler();
+        io.ktap.bytecode.Proto p = c.protos().get(h);
+        int[] code = p.code();
+        int[] lines = p.lines();
+        int n = code.length;
+        require(io.ktap.bytecode.Ins.op(code[n - 1]) == io.ktap.bytecode.Opcode.RET.code(), "handler ends with RET");
+        int[] code2 = java.util.Arrays.copyOf(code, n + 1);
+        int[] lines2 = java.util.Arrays.copyOf(lines, n + 1);
+        code2[n] = code[n - 1];
+        lines2[n] = lines[n - 1];
+        code2[n - 1] = io.ktap.bytecode.Ins.abc(io.ktap.bytecode.Opcode.EMIT, 0, 3, 0);
+        lines2[n - 1] = 4;
+        List<io.ktap.bytecode.Proto> protos = new ArrayList<>(c.protos());
+        protos.set(h, new io.ktap.bytecode.Proto(p.name(), p.line(), p.parent(), p.numParams(), p.variadic(),
+                p.frameSize(), p.upvalues(), p.constants(), code2, lines2));
+        io.ktap.bytecode.RecordSchema schema = new io.ktap.bytecode.RecordSchema("GetppidEvent", List.of(
+                new io.ktap.bytecode.RecordSchema.Field("pid", io.ktap.bytecode.RecordSchema.FieldType.NUMBER),
+                new io.ktap.bytecode.RecordSchema.Field("name", io.ktap.bytecode.RecordSchema.FieldType.STRING),
+                new io.ktap.bytecode.RecordSchema.Field("flag", io.ktap.bytecode.RecordSchema.FieldType.BOOLEAN)));
+        return new Chunk(c.source(), c.limits(), c.globals(), protos, c.endProtos(), c.probes(), List.of(schema));
+    }
+
+    static void emit() throws Exception {
+        List<GetppidEvent> events = Collections.synchronizedList(new ArrayList<>());
+        Process p = new ProcessBuilder(target.toString(), "getppid", "40").start();
+        try (KernelSession s = kernel().open(TraceProgram.ofChunk(ChunkWriter.write(emitChunk())),
+                TraceOptions.defaults().pid((int) p.pid()))) {
+            s.onRecord(GetppidEvent.class, events::add);
+            s.startAsync();
+            p.getOutputStream().write('\n');
+            p.getOutputStream().close();
+            require(p.waitFor(120, TimeUnit.SECONDS), "target did not finish");
+        }
+        require(events.size() == 40, "expected 40 records, got " + events.size());
+        require(events.stream().allMatch(e -> e.equals(new GetppidEvent(p.pid(), "getppid", true))),
+                "records: " + events.subList(0, Math.min(3, events.size())));
     }
 
     static void overflow() throws Exception {
