@@ -45,7 +45,8 @@ class KernelBackendGuestTest {
             "runtime_error_record_and_teardown",
             "golden_corpus_same_as_java_vm",
             "mutated_chunks_rejected_or_safe",
-            "close_idempotent_nothing_left");
+            "close_idempotent_nothing_left",
+            "dying_reader_concurrent_sessions_rmmod");
 
     private static final Pattern RESULT = Pattern.compile("^(ok|not ok) (\\w+)(?: \\(\\d+ ms\\))?(?:: (.*))?$");
 

@@ -81,6 +81,7 @@ public final class KernelE2E {
         checks.put("golden_corpus_same_as_java_vm", KernelE2E::corpus);
         checks.put("mutated_chunks_rejected_or_safe", KernelE2E::mutants);
         checks.put("close_idempotent_nothing_left", KernelE2E::closeLeavesNothing);
+        checks.put("dying_reader_concurrent_sessions_rmmod", KernelE2E::lifecycle);
         List<String> only = List.of(args).subList(2, args.length);
         for (Map.Entry<String, Check> c : checks.entrySet()) {
             if (only.isEmpty() || only.contains(c.getKey())) {
@@ -554,6 +555,70 @@ public final class KernelE2E {
         }
         System.out.println("# mutants: " + refused + " refused, " + ran + " loaded and ran");
         require(refused + ran == 1000 && refused > 0, "refused " + refused + ", ran " + ran);
+    }
+
+    static int moduleRefs() throws Exception {
+        return Integer.parseInt(Files.readString(Path.of("/sys/module/ktapvm/refcnt")).strip());
+    }
+
+    /** Run in a child JVM by {@link #lifecycle}: a running session whose reader is then killed. */
+    public static final class Dier {
+        public static void main(String[] args) throws Exception {
+            KernelSession s = new KernelBackend().open(program("dier.kp", "var n = 0\n"
+                    + "trace syscalls:sys_enter_* { n += 1 }\nprofile-1ms { print(\"p\", n) }\ntick-5ms { print(n) }\n"
+                    + "trace_end { print(\"end\", n) }\n"), TraceOptions.defaults());
+            s.startAsync();
+            System.out.println("started");
+            System.out.flush();
+            Thread.sleep(Long.MAX_VALUE);
+        }
+    }
+
+    /**
+     * Two sessions at once while a third one's reader (another process) is killed with SIGKILL
+     * mid-trace; rmmod is refused while any is open; afterwards the module holds no reference.
+     */
+    static void lifecycle() throws Exception {
+        int base = moduleRefs();
+        List<TraceOutput> a = Collections.synchronizedList(new ArrayList<>());
+        List<TraceOutput> b = Collections.synchronizedList(new ArrayList<>());
+        Process dier = new ProcessBuilder(GuestHarness.javaLauncher(), "-cp", System.getProperty("java.class.path"),
+                Dier.class.getName()).redirectErrorStream(true).start();
+        try (KernelSession s1 = kernel().open(program("a.kp", "var n = 0\ntrace syscalls:sys_enter_getppid { n += 1 }\n"
+                + "trace_end { print(\"a\", n) }\n"), TraceOptions.defaults());
+             KernelSession s2 = kernel().open(program("b.kp", "var n = 0\ntrace syscalls:sys_enter_getppid { n += 1 }\n"
+                + "tick-10ms { print(\"t\") }\ntrace_end { print(\"b\", n) }\n"), TraceOptions.defaults())) {
+            s1.onEvent(a::add);
+            s2.onEvent(b::add);
+            s1.startAsync();
+            s2.startAsync();
+            java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(dier.getInputStream()));
+            String line = out.readLine();
+            require("started".equals(line), "the dying reader did not start: " + line);
+            require(moduleRefs() == base + 3, "refs with three sessions: " + moduleRefs());
+            // delete_module(2) as rmmod calls it: refused while sessions are open.
+            com.sun.jna.Function syscall = com.sun.jna.Function.getFunction("c", "syscall");
+            int rc = syscall.invokeInt(new Object[] {176L, "ktapvm", 0x800});
+            int errno = com.sun.jna.Native.getLastError();
+            require(rc != 0 && errno == 11 && Files.exists(Path.of("/sys/module/ktapvm")),
+                    "delete_module while open: rc " + rc + " errno " + errno);
+            dier.destroyForcibly();
+            require(dier.waitFor(60, TimeUnit.SECONDS), "the reader did not die");
+            Process p = new ProcessBuilder(target.toString(), "getppid", "300").start();
+            p.getOutputStream().write('\n');
+            p.getOutputStream().close();
+            require(p.waitFor(60, TimeUnit.SECONDS), "target");
+        }
+        String ta = a.stream().map(TraceOutput::text).collect(Collectors.joining());
+        String tb = b.stream().map(TraceOutput::text).filter(t -> !t.equals("t\n")).collect(Collectors.joining());
+        require(ta.startsWith("a\t") && tb.startsWith("b\t"), "end blocks: " + ta + " / " + tb);
+        long na = Long.parseLong(ta.strip().split("\t")[1]);
+        long nb = Long.parseLong(tb.strip().split("\t")[1]);
+        require(na >= 300 && na == nb, "both sessions saw every getppid: " + na + " " + nb);
+        for (int i = 0; i < 100 && moduleRefs() != base; i++) {
+            Thread.sleep(100);
+        }
+        require(moduleRefs() == base, "references left: " + moduleRefs() + " (base " + base + ")");
     }
 
     /** After close, no probe event of ours is left in tracefs and the module has no session. */
