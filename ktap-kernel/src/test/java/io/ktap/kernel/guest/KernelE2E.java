@@ -566,6 +566,7 @@ public final class KernelE2E {
         public static void main(String[] args) throws Exception {
             KernelSession s = new KernelBackend().open(program("dier.kp", "var n = 0\n"
                     + "trace syscalls:sys_enter_* { n += 1 }\nprofile-1ms { print(\"p\", n) }\ntick-5ms { print(n) }\n"
+                    + "trace probe:" + args[0] + ":ktap_target_add { n += 1 }\n"
                     + "trace_end { print(\"end\", n) }\n"), TraceOptions.defaults());
             s.startAsync();
             System.out.println("started");
@@ -583,7 +584,7 @@ public final class KernelE2E {
         List<TraceOutput> a = Collections.synchronizedList(new ArrayList<>());
         List<TraceOutput> b = Collections.synchronizedList(new ArrayList<>());
         Process dier = new ProcessBuilder(GuestHarness.javaLauncher(), "-cp", System.getProperty("java.class.path"),
-                Dier.class.getName()).redirectErrorStream(true).start();
+                Dier.class.getName(), target.toString()).redirectErrorStream(true).start();
         try (KernelSession s1 = kernel().open(program("a.kp", "var n = 0\ntrace syscalls:sys_enter_getppid { n += 1 }\n"
                 + "trace_end { print(\"a\", n) }\n"), TraceOptions.defaults());
              KernelSession s2 = kernel().open(program("b.kp", "var n = 0\ntrace syscalls:sys_enter_getppid { n += 1 }\n"
@@ -604,6 +605,13 @@ public final class KernelE2E {
                     "delete_module while open: rc " + rc + " errno " + errno);
             dier.destroyForcibly();
             require(dier.waitFor(60, TimeUnit.SECONDS), "the reader did not die");
+            // Its uprobe event stays in tracefs until the next session of any process cleans up.
+            String group = "ktap_" + dier.pid() + "_";
+            require(Files.readString(Path.of("/sys/kernel/tracing/dynamic_events")).contains(group),
+                    "the killed reader's uprobe is not in tracefs");
+            kernel().open(program("clean.kp", "tick-1s { }\n"), TraceOptions.defaults()).close();
+            require(!Files.readString(Path.of("/sys/kernel/tracing/dynamic_events")).contains(group),
+                    "the stale uprobe group was not removed");
             Process p = new ProcessBuilder(target.toString(), "getppid", "300").start();
             p.getOutputStream().write('\n');
             p.getOutputStream().close();
