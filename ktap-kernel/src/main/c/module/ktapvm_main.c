@@ -364,7 +364,7 @@ static int kv_load(struct kv_session *s, struct ktapvm_load_req *req, char *err,
 	req->nr_rings = ktapvm_nr_rings(s->vm);
 	req->ring_map_size = ktapvm_ring_map_size(s->vm);
 	req->session_id = s->id;
-	s->state = KTAPVM_STATE_LOADED;
+	smp_store_release(&s->state, KTAPVM_STATE_LOADED);
 	kvfree(chunk);
 	return 0;
 
@@ -405,12 +405,12 @@ static long kv_ioctl_load(struct kv_session *s, void __user *uarg)
 		if (copy_to_user(u64_to_user_ptr(req.err), err, n))
 			ret = -EFAULT;
 	}
-	if (!ret && copy_to_user(uarg, &req, sizeof(req))) {
-		/* The caller cannot learn the geometry: undo the load. */
-		kv_session_unload(s);
-		s->state = KTAPVM_STATE_NEW;
+	/*
+	 * If the answer cannot be written back the session stays loaded (a
+	 * poller may already use it); the caller can only close it.
+	 */
+	if (!ret && copy_to_user(uarg, &req, sizeof(req)))
 		ret = -EFAULT;
-	}
 	kfree(err);
 	return ret;
 }
@@ -536,7 +536,8 @@ static __poll_t ktapvm_poll(struct file *file, struct poll_table_struct *pt)
 	__poll_t mask = 0;
 
 	poll_wait(file, &s->wait, pt);
-	if (!s->vm)
+	/* s->vm is complete once LOADED is published; a failing LOAD frees it before that. */
+	if (smp_load_acquire(&s->state) == KTAPVM_STATE_NEW)
 		return EPOLLERR;
 	atomic_set(&s->wake_pending, 1);
 	smp_mb();	/* wake_pending before the rings; pairs with kv_handler_done */
