@@ -30,6 +30,7 @@ public final class KernelSession extends AbstractTraceSession {
     private final Ktapvm vm;
     private Thread reader;
     private volatile int exitStatus;
+    private volatile RecordHandler view;
 
     KernelSession(Chunk compiled, TraceOptions options, int ringBytes, boolean enableOnExec) {
         ProbeResolver res = new ProbeResolver();
@@ -80,6 +81,22 @@ public final class KernelSession extends AbstractTraceSession {
         return vm.stats();
     }
 
+    /**
+     * The hot path: every record is handed to {@code handler} as a zero-copy {@link RecordView} on the
+     * delivery thread, and only runtime errors and lost counts are still decoded for the other
+     * callbacks (prints, histograms and emits are not, so delivery allocates nothing).
+     *
+     * @throws IllegalStateException after the session has started
+     */
+    public KernelSession onView(RecordHandler handler) {
+        java.util.Objects.requireNonNull(handler, "handler");
+        if (isStarted()) {
+            throw new IllegalStateException("callbacks must be registered before the session starts");
+        }
+        this.view = handler;
+        return this;
+    }
+
     /** The status the script gave {@code exit()}, once it has. */
     public int exitStatus() {
         return exitStatus;
@@ -94,12 +111,19 @@ public final class KernelSession extends AbstractTraceSession {
     }
 
     private void deliverAll() {
-        RecordHandler handler = view -> {
-            if (view.type() == RecordView.EXIT && view.payloadLength() >= 8) {
-                exitStatus = (int) view.payloadLong(0);
-                return;
+        RecordHandler hot = view;
+        RecordHandler handler = v -> {
+            int type = v.type();
+            if (type == RecordView.EXIT && v.payloadLength() >= 8) {
+                exitStatus = (int) v.payloadLong(0);
             }
-            TraceOutput out = decoder.decode(view);
+            if (hot != null) {
+                hot.onRecord(v);
+                if (type != RecordView.ERROR && type != RecordView.LOST) {
+                    return;
+                }
+            }
+            TraceOutput out = decoder.decode(v);
             if (out != null) {
                 deliver(out);
             }

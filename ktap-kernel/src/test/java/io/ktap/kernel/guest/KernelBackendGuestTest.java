@@ -41,6 +41,7 @@ class KernelBackendGuestTest {
             "argevent_like_tracefs",
             "print_backtrace",
             "emit_typed_records",
+            "zero_copy_view",
             "ring_overflow_exact_lost",
             "runtime_error_record_and_teardown",
             "golden_corpus_same_as_java_vm",

@@ -76,6 +76,7 @@ public final class KernelE2E {
         checks.put("argevent_like_tracefs", KernelE2E::argevent);
         checks.put("print_backtrace", KernelE2E::backtrace);
         checks.put("emit_typed_records", KernelE2E::emit);
+        checks.put("zero_copy_view", KernelE2E::zeroCopyView);
         checks.put("ring_overflow_exact_lost", KernelE2E::overflow);
         checks.put("runtime_error_record_and_teardown", KernelE2E::runtimeError);
         checks.put("golden_corpus_same_as_java_vm", KernelE2E::corpus);
@@ -383,6 +384,22 @@ public final class KernelE2E {
         require(events.size() == 40, "expected 40 records, got " + events.size());
         require(events.stream().allMatch(e -> e.equals(new GetppidEvent(p.pid(), "getppid", true))),
                 "records: " + events.subList(0, Math.min(3, events.size())));
+    }
+
+    static void zeroCopyView() throws Exception {
+        long[] views = new long[1];
+        byte[] buf = new byte[8];
+        Run r = traceTarget("trace syscalls:sys_enter_getppid { print(\"g\") }\n", kernel(),
+                s -> s.onView(v -> {
+                    if (v.type() == io.ktap.kernel.RecordView.PRINT && v.payloadLength() == 2) {
+                        v.copyPayload(0, buf, 0, 2);
+                        if (buf[0] == 'g' && buf[1] == '\n') {
+                            views[0]++;
+                        }
+                    }
+                }), "getppid", "500");
+        require(views[0] == 500, "views: " + views[0]);
+        require(r.outputs().stream().noneMatch(o -> o instanceof TraceOutput.Print), "prints were decoded too");
     }
 
     static void overflow() throws Exception {
