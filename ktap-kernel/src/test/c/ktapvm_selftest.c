@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -231,6 +232,53 @@ static int open_without_cap_sys_admin(void)
 	return errno == EPERM ? 0 : 2;
 }
 
+/*
+ * Child: opens the control file with CAP_SYS_ADMIN, drops it, then asks
+ * for a LOAD on the open session (as if the fd had been handed to a process
+ * without the capability): refused with EPERM before the request is read.
+ */
+static int load_without_cap_sys_admin(void)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+	unsigned char req[96] = { 96 };
+	int fd;
+
+	fd = open(CTL_PATH, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return 10;
+	if (syscall(SYS_capget, &hdr, data))
+		return 10;
+	data[CAP_TO_INDEX(CAP_SYS_ADMIN)].effective &= ~CAP_TO_MASK(CAP_SYS_ADMIN);
+	data[CAP_TO_INDEX(CAP_SYS_ADMIN)].permitted &= ~CAP_TO_MASK(CAP_SYS_ADMIN);
+	if (syscall(SYS_capset, &hdr, data))
+		return 11;
+	/* KTAPVM_IOC_LOAD: _IOWR(0xb7, 1, 96 bytes) */
+	if (ioctl(fd, 0xc060b701UL, req) == 0)
+		return 1;
+	return errno == EPERM ? 0 : 2;
+}
+
+static int check_load_needs_cap_sys_admin(void)
+{
+	switch (in_child(load_without_cap_sys_admin)) {
+	case 0:
+		return 0;
+	case 1:
+		return fail("LOAD succeeded without CAP_SYS_ADMIN");
+	case 2:
+		return fail("LOAD without CAP_SYS_ADMIN failed, but not with EPERM");
+	case 10:
+		return fail("cannot open the control file");
+	case 11:
+		return fail("cannot drop CAP_SYS_ADMIN");
+	default:
+		return -1;
+	}
+}
+
 static int check_needs_cap_sys_admin(void)
 {
 	switch (in_child(open_without_cap_sys_admin)) {
@@ -417,6 +465,7 @@ int main(void)
 	check("root_opens_and_closes", check_open_close);
 	check("sessions_pin_module", check_sessions_pin_module);
 	check("refused_without_cap_sys_admin", check_needs_cap_sys_admin);
+	check("load_refused_without_cap_sys_admin", check_load_needs_cap_sys_admin);
 	check("refused_to_unprivileged_user", check_refused_to_users);
 	check("unload_busy_while_open_then_reload", check_unload_busy_then_reload);
 	check("unload_refused_while_sessions_churn",

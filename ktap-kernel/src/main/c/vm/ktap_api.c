@@ -462,3 +462,9 @@ void ktapvm_get_stats(const struct ktap_vm *vm, struct ktapvm_stats *out)
 	out->closures = vm->closures;
 	out->string_bytes = vm->string_bytes;
 }
+
+void ktapvm_budgets(const struct ktap_vm *vm, u64 *handler, u64 *main)
+{
+	*handler = vm->chunk.limits.handler_budget;
+	*main = vm->chunk.limits.main_budget;
+}

@@ -561,6 +561,8 @@ void ktap_gc_collect(struct ktap_vm *vm)
 	gs.vm = vm;
 	gs.count = true;
 	vm->gc_runs++;
+	memset(vm->name_str, 0, sizeof(vm->name_str));
+	memset(vm->name_src, 0, sizeof(vm->name_src));
 
 	/* The Java VM's roots, in its order: globals, the stack, root closures,
 	 * registered closures, open upvalues. */

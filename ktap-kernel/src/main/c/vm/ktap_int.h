@@ -269,6 +269,8 @@ struct ktap_dynprobe {
 /* Userspace builds: the simulated kernel the caller controls (see ktapvm_user.h). */
 struct ktap_user_env;
 
+#define KTAP_NAME_CACHE	32
+
 struct ktap_vm {
 	struct ktap_chunk chunk;
 	struct ktap_value *globals;
@@ -282,6 +284,13 @@ struct ktap_vm {
 	u32 next_id;
 	u64 gc_runs;
 	struct ktap_value gc_temp[KTAP_GC_TEMPS];	/* extra roots during builtins */
+	/*
+	 * argname strings by the address of the event's name (the host keeps
+	 * one name per event): a counting handler then allocates nothing.
+	 * Not roots: the collector empties the cache before it marks.
+	 */
+	const char *name_src[KTAP_NAME_CACHE];
+	struct ktap_str *name_str[KTAP_NAME_CACHE];
 
 	/* the stack of the running invocation */
 	struct ktap_value *stack;

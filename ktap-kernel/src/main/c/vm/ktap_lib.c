@@ -214,6 +214,26 @@ static int set_string(struct ktap_vm *vm, struct ktap_value *v, const char *s, u
 	return 0;
 }
 
+/* argname: the cached string of this event's name, or a new one (then cached). */
+static int event_name(struct ktap_vm *vm, const struct ktapvm_event *ev, struct ktap_value *dst)
+{
+	u32 slot = (u32)(((unsigned long)ev->name >> 3) % KTAP_NAME_CACHE);
+	struct ktap_str *str = vm->name_str[slot];
+
+	/* The bytes are compared too: a host may reuse one buffer for several names. */
+	if (!str || vm->name_src[slot] != ev->name || str->len != ev->name_len ||
+	    memcmp(str->data, ev->name, ev->name_len)) {
+		str = ktap_str_runtime(vm, ev->name, ev->name_len);
+		if (!str)
+			return KTAP_ERR;
+		vm->name_src[slot] = ev->name;
+		vm->name_str[slot] = str;
+	}
+	dst->tag = KT_STR;
+	dst->v.s = str;
+	return 0;
+}
+
 /* ---- histogram ---------------------------------------------------------------------- */
 
 /* count * 38 / total, exactly, without overflow (Histograms.bar). */
@@ -362,7 +382,7 @@ int ktap_event_part(struct ktap_vm *vm, u32 selector, struct ktap_value *dst)
 		dst->v.ev = vm->event_obj;
 		return 0;
 	case 10:
-		return set_string(vm, dst, ev->name, ev->name_len);
+		return event_name(vm, ev, dst);
 	case 11:
 		n = event_text(vm, ev, &t);
 		return set_string(vm, dst, t, n);

@@ -160,4 +160,7 @@ size_t ktapvm_ring_map_size(const struct ktap_vm *vm);
 
 void ktapvm_get_stats(const struct ktap_vm *vm, struct ktapvm_stats *out);
 
+/* The instruction budgets the chunk asks for (for the host's own caps). */
+void ktapvm_budgets(const struct ktap_vm *vm, u64 *handler, u64 *main);
+
 #endif /* KTAPVM_H */

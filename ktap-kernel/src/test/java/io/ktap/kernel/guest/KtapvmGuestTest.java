@@ -36,6 +36,7 @@ class KtapvmGuestTest {
             "root_opens_and_closes",
             "sessions_pin_module",
             "refused_without_cap_sys_admin",
+            "load_refused_without_cap_sys_admin",
             "refused_to_unprivileged_user",
             "unload_busy_while_open_then_reload",
             "unload_refused_while_sessions_churn",

@@ -1,0 +1,105 @@
+package io.ktap.kernel;
+
+import io.ktap.bytecode.RecordSchema;
+import io.ktap.trace.TraceOutput;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Copies ring records out as {@link TraceOutput} values (KERNEL-MODULE.md, "Record payloads"):
+ *
+ * <ul>
+ *   <li>PRINT: the text's bytes (UTF-8);
+ *   <li>HISTOGRAM: {@code u32 shown, u32 omitted}, then per row {@code s64 count, u32 bar, u32 keylen},
+ *       the key's bytes, padding to 8;
+ *   <li>EMIT: {@code u32 schema, u32 0}, then the fields packed in schema order: a number as 8 bytes,
+ *       a string as {@code u32 len} and its bytes, a boolean as one byte;
+ *   <li>ERROR: {@code u32 line}, the message's bytes;
+ *   <li>LOST: {@code u64 count}; EXIT: {@code s64 status} (not an output: {@link #decode} returns null).
+ * </ul>
+ *
+ * A record that does not parse becomes a {@link TraceOutput.RuntimeError} saying so, never an exception.
+ */
+public final class RecordDecoder {
+
+    private final String source;
+    private final List<RecordSchema> schemas;
+
+    /**
+     * @param source  the script's name, the file of runtime errors
+     * @param schemas the chunk's record schemas, for EMIT
+     */
+    public RecordDecoder(String source, List<RecordSchema> schemas) {
+        this.source = Objects.requireNonNull(source, "source");
+        this.schemas = List.copyOf(schemas);
+    }
+
+    /** The record as an output value, or null for an EXIT record or an unknown type. */
+    public TraceOutput decode(RecordView v) {
+        try {
+            return switch (v.type()) {
+                case RecordView.PRINT -> new TraceOutput.Print(v.cpu(), v.timestampNanos(),
+                        v.payloadString(0, v.payloadLength()));
+                case RecordView.HISTOGRAM -> histogram(v);
+                case RecordView.EMIT -> emit(v);
+                case RecordView.ERROR -> new TraceOutput.RuntimeError(v.cpu(), v.timestampNanos(),
+                        v.payloadString(4, v.payloadLength() - 4), source, v.payloadInt(0));
+                case RecordView.LOST -> new TraceOutput.Lost(v.cpu(), v.timestampNanos(), v.payloadLong(0));
+                default -> null;
+            };
+        } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
+            return new TraceOutput.RuntimeError(v.cpu(), v.timestampNanos(),
+                    "malformed record of type " + v.type() + " from the kernel: " + e.getMessage(), source, 0);
+        }
+    }
+
+    private static TraceOutput.Histogram histogram(RecordView v) {
+        int shown = v.payloadInt(0);
+        int omitted = v.payloadInt(4);
+        if (shown < 0 || shown > v.payloadLength() / 16) {
+            throw new IllegalArgumentException("histogram of " + shown + " rows");
+        }
+        List<TraceOutput.Histogram.Row> rows = new ArrayList<>(shown);
+        int at = 8;
+        for (int i = 0; i < shown; i++) {
+            long count = v.payloadLong(at);
+            int bar = v.payloadInt(at + 8);
+            int keyLen = v.payloadInt(at + 12);
+            String key = v.payloadString(at + 16, keyLen);
+            rows.add(new TraceOutput.Histogram.Row(key, count, bar));
+            at += (16 + keyLen + 7) & ~7;
+        }
+        return new TraceOutput.Histogram(v.cpu(), v.timestampNanos(), rows, omitted);
+    }
+
+    private TraceOutput.Emit emit(RecordView v) {
+        int index = v.payloadInt(0);
+        if (index < 0 || index >= schemas.size()) {
+            throw new IllegalArgumentException("no schema " + index);
+        }
+        RecordSchema schema = schemas.get(index);
+        List<String> names = new ArrayList<>(schema.fields().size());
+        List<Object> values = new ArrayList<>(schema.fields().size());
+        int at = 8;
+        for (RecordSchema.Field f : schema.fields()) {
+            names.add(f.name());
+            switch (f.type()) {
+                case NUMBER -> {
+                    values.add(v.payloadLong(at));
+                    at += 8;
+                }
+                case STRING -> {
+                    int len = v.payloadInt(at);
+                    values.add(v.payloadString(at + 4, len));
+                    at += 4 + len;
+                }
+                case BOOLEAN -> {
+                    values.add(v.payloadByte(at) != 0);
+                    at += 1;
+                }
+            }
+        }
+        return new TraceOutput.Emit(v.cpu(), v.timestampNanos(), schema.name(), names, values);
+    }
+}
