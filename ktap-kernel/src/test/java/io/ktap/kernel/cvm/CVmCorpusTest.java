@@ -22,8 +22,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The golden corpus on both VMs: every valid script's main chunk, its handlers on simulated
- * events and its end blocks give the same records on the C VM as on the Java VM, and the Java
- * VM's output equals the script's {@code .out} file when the corpus has one.
+ * events and its end blocks give the same records on the C VM as on the Java VM (the Java VM's
+ * output under the corpus workload is checked against the {@code .out} files by ktap-bytecode's
+ * GoldenCorpusTest).
  */
 class CVmCorpusTest {
 
@@ -44,16 +45,16 @@ class CVmCorpusTest {
         SimKernel kernel = new SimKernel();
         TwoVms.Result r = TwoVms.run(chunk, kernel, List.of("7", "x"), firings(kernel, chunk));
         assertEquals(r.javaText(), r.cText(), name + ": C VM output differs from the Java VM's");
+        assertEquals(r.javaRecords(), r.cRecords(), name + ": typed records");
         assertEquals(r.java().size(), r.c().size(), name + ": record count");
         for (int i = 0; i < r.java().size(); i++) {
             assertEquals(r.java().get(i).getClass(), r.c().get(i).getClass(), name + ": record " + i);
         }
         assertEquals(r.javaOutcomes().stream().map(Enum::name).toList(),
                 r.cOutcomes().stream().map(Enum::name).toList(), name + ": outcomes");
-        Path expected = script.resolveSibling(name.replaceAll("\\.kp$", ".out"));
-        if (Files.exists(expected)) {
-            assertEquals(Files.readString(expected), r.cText(), name + ": differs from " + expected.getFileName());
-        }
+        // The .out files hold the output under GoldenCorpusTest's documented workload (ktap-bytecode),
+        // which checks the Java VM against them; the events here differ, so this test compares the two
+        // VMs with each other only.
     }
 
     /** Three events for every probe whose event the simulated kernel knows. */
