@@ -50,6 +50,7 @@ class BuiltinsTest {
         example(Builtin.IPOF, "print(ipof(0))", "0x0\n");
         example(Builtin.IN_IOWAIT, "print(in_iowait())", "false\n");
         example(Builtin.PRINT_TRACE_CLOCK, "print_trace_clock()", "100.000000\n");
+        example(Builtin.EMIT, "emit(\"Hello\", execname, 42, true)", "Hello{execname=ktap-sim, _2=42, _3=true}\n");
         example(Builtin.INPLACE_INC, "var t = {}\ninplace_inc(t, \"a\")\ninplace_inc(t, \"a\", 5)\nprint(t.a)", "6\n");
         example(Builtin.TABLE_NEW, "var t = table.new(8, 8)\nt[1] = 1\nprint(len(t))", "1\n");
         example(Builtin.KDEBUG_PROBE_BY_ID, "kdebug.probe_by_id(1, function (e) { })\nprint(1)", "1\n");

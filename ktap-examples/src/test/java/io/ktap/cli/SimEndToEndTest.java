@@ -105,4 +105,24 @@ class SimEndToEndTest {
         assertTrue(err().contains("the simulated kernel runs no real process, so it cannot trace the command /bin/true"),
                 err());
     }
+
+    @Test
+    void emittedRecordsWithNoJavaClassesAreTextAndJson() throws IOException {
+        String script = "var t = {k = \"v\"}\nemit(\"Hello\", execname, 42, t.k, true, nil)\nemit(\"Hello\", \"x\", 1, 2, 3, 4)";
+        assertEquals(ExitStatus.OK, ktap("--backend", "sim", "-e", script));
+        assertEquals("Hello{execname=ktap-sim, _2=42, k=v, _4=true, _5=nil}\nHello{execname=x, _2=1, k=2, _4=3, _5=4}\n", out());
+        out.reset();
+        assertEquals(ExitStatus.OK, ktap("--backend", "sim", "-f", "json", "-e", script));
+        ObjectMapper json = new ObjectMapper();
+        List<String> lines = out().lines().toList();
+        assertEquals(json.readTree("{\"type\":\"record\",\"data\":{\"schema\":\"Hello\",\"fields\":"
+                + "{\"execname\":\"ktap-sim\",\"_2\":42,\"k\":\"v\",\"_4\":true,\"_5\":null}}}"), json.readTree(lines.get(0)));
+        assertEquals(2, lines.size(), out());
+    }
+
+    @Test
+    void anEmitThatCannotCompileIsAUsageError() {
+        assertEquals(ExitStatus.USAGE, ktap("--backend", "sim", "-e", "emit(\"R\", 1)\nemit(\"R\", 1, 2)"));
+        assertEquals("-e:2:1: error: record 'R' is emitted with 2 values here, but with 1 at line 1\n1 error\n", err());
+    }
 }

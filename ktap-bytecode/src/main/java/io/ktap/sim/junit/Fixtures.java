@@ -34,7 +34,8 @@ final class Fixtures {
         String name = script.resource().isEmpty() ? "test.kp"
                 : script.resource().substring(script.resource().lastIndexOf('/') + 1);
         String text = script.resource().isEmpty() ? script.value() : read(testClass, script.resource());
-        return sim.load(text, TraceOptions.defaults().scriptArgs(name, List.of(script.args())));
+        return sim.load(io.ktap.trace.TraceProgram.compile(name, text).withRecords(script.records()),
+                TraceOptions.defaults().scriptArgs(name, List.of(script.args())));
     }
 
     private static String read(Class<?> testClass, String resource) {

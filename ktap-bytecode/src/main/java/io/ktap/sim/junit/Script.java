@@ -24,4 +24,10 @@ public @interface Script {
 
     /** The script's arguments ({@code arg[1]}...). */
     String[] args() default {};
+
+    /**
+     * The Java record classes of the typed records the script emits ({@code emit("Name", ...)}
+     * names one by its simple name); none: record types are inferred from the emit calls.
+     */
+    Class<? extends Record>[] records() default {};
 }
