@@ -193,6 +193,7 @@ enum ktap_field_type {
 	KTAP_FIELD_NUMBER = 1,
 	KTAP_FIELD_STRING = 2,
 	KTAP_FIELD_BOOLEAN = 3,
+	KTAP_FIELD_ANY = 4,	/* u8 tag (0 nil, 1 number, 2 string, 3 boolean), then that type's encoding */
 };
 
 struct ktap_schema {

@@ -433,6 +433,60 @@ int ktap_call_bound(struct ktap_vm *vm, struct ktap_bfunc *bf, u32 func)
 
 /* ---- emit ------------------------------------------------------------------------------- */
 
+/* One value in its field's encoding (kernel-module.md, the EMIT record); false if it does not fit the type. */
+static bool pack_field(struct ktap_buf *b, u8 type, const struct ktap_value *v)
+{
+	switch (type) {
+	case KTAP_FIELD_NUMBER:
+		if (v->tag != KT_NUM)
+			return false;
+		buf_mem(b, (const char *)&v->v.n, 8);
+		return true;
+	case KTAP_FIELD_STRING:
+		if (v->tag != KT_STR)
+			return false;
+		buf_mem(b, (const char *)&v->v.s->len, 4);
+		buf_mem(b, v->v.s->data, v->v.s->len);
+		return true;
+	case KTAP_FIELD_BOOLEAN:
+		if (v->tag != KT_BOOL)
+			return false;
+		buf_ch(b, (char)(v->v.n ? 1 : 0));
+		return true;
+	default:		/* KTAP_FIELD_ANY: the loader admits no other type */
+		switch (v->tag) {
+		case KT_NIL:
+			buf_ch(b, 0);
+			return true;
+		case KT_NUM:
+			buf_ch(b, KTAP_FIELD_NUMBER);
+			return pack_field(b, KTAP_FIELD_NUMBER, v);
+		case KT_STR:
+			buf_ch(b, KTAP_FIELD_STRING);
+			return pack_field(b, KTAP_FIELD_STRING, v);
+		case KT_BOOL:
+			buf_ch(b, KTAP_FIELD_BOOLEAN);
+			return pack_field(b, KTAP_FIELD_BOOLEAN, v);
+		default:
+			return false;
+		}
+	}
+}
+
+static const char *field_type_name(u8 type)
+{
+	switch (type) {
+	case KTAP_FIELD_NUMBER:
+		return "number";
+	case KTAP_FIELD_STRING:
+		return "string";
+	case KTAP_FIELD_BOOLEAN:
+		return "boolean";
+	default:
+		return "nil, number, string or boolean";
+	}
+}
+
 int ktap_emit(struct ktap_vm *vm, u32 schema, u32 from, u32 count)
 {
 	const struct ktap_schema *s = &vm->chunk.schemas[schema];
@@ -443,36 +497,15 @@ int ktap_emit(struct ktap_vm *vm, u32 schema, u32 from, u32 count)
 	buf_mem(&b, "\0\0\0\0", 4);
 	for (i = 0; i < count; i++) {
 		const struct ktap_value *v = &vm->stack[from + i];
-		const char *want = NULL;
 
-		switch (s->ftype[i]) {
-		case KTAP_FIELD_NUMBER:
-			if (v->tag != KT_NUM)
-				want = "number";
-			else
-				buf_mem(&b, (const char *)&v->v.n, 8);
-			break;
-		case KTAP_FIELD_STRING:
-			if (v->tag != KT_STR) {
-				want = "string";
-			} else {
-				buf_mem(&b, (const char *)&v->v.s->len, 4);
-				buf_mem(&b, v->v.s->data, v->v.s->len);
-			}
-			break;
-		default:
-			if (v->tag != KT_BOOL)
-				want = "boolean";
-			else
-				buf_ch(&b, (char)(v->v.n ? 1 : 0));
-			break;
-		}
-		if (want) {
+		if (!pack_field(&b, s->ftype[i], v)) {
 			ktap_err_begin(vm);
 			ktap_err_str(vm, "emit: field '");
 			ktap_err_mem(vm, s->fname[i], s->fname_len[i]);
-			ktap_err_str(vm, "' expects ");
-			ktap_err_str(vm, want);
+			ktap_err_str(vm, "' of record ");
+			ktap_err_mem(vm, s->name, s->name_len);
+			ktap_err_str(vm, " expects ");
+			ktap_err_str(vm, field_type_name(s->ftype[i]));
 			ktap_err_str(vm, ", got ");
 			ktap_err_str(vm, ktap_typename(v));
 			return KTAP_ERR;
@@ -626,6 +659,8 @@ int ktap_builtin(struct ktap_vm *vm, u32 id, u32 a, u32 nargs)
 		if (r[0].tag != KT_TAB)
 			return bad_arg(vm, 1, "pairs", "table", &r[0]);
 		return 0;
+	case KTAP_BI_EMIT:
+		return ktap_err(vm, "emit(...) is compiled to the EMIT instruction, not called");
 	case KTAP_BI_LEN:
 		if (r[0].tag == KT_STR)
 			set_num(&r[0], r[0].v.s->len);

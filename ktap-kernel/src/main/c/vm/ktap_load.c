@@ -457,8 +457,8 @@ static int read_schema(struct reader *r, struct ktap_schema *s)
 		at = r->pos;
 		if (rd_u8(r, &v))
 			return -1;
-		if (v < 1 || v > 3)
-			return fail(r, at, "expected a field type (1 number, 2 string, 3 boolean)", v, true);
+		if (v < KTAP_FIELD_NUMBER || v > KTAP_FIELD_ANY)
+			return fail(r, at, "expected a field type (1 number, 2 string, 3 boolean, 4 any)", v, true);
 		s->ftype[i] = (u8)v;
 		if (rd_reserved(r, 3))
 			return -1;

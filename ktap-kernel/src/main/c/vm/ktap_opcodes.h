@@ -166,6 +166,7 @@ enum ktap_opcode {
 	X(IN_IOWAIT, 28, "in_iowait", 0, 0) \
 	X(PRINT_TRACE_CLOCK, 29, "print_trace_clock", 0, 0) \
 	X(INPLACE_INC, 30, "inplace_inc", 2, 3) \
+	X(EMIT, 31, "emit", 1, -1) \
 	X(TABLE_NEW, 40, "table.new", 0, 2) \
 	X(KDEBUG_PROBE_BY_ID, 50, "kdebug.probe_by_id", 2, 2) \
 	X(KDEBUG_PROBE_END, 51, "kdebug.probe_end", 1, 1) \
@@ -213,6 +214,7 @@ enum ktap_builtin {
 	KTAP_BI_IN_IOWAIT = 28,
 	KTAP_BI_PRINT_TRACE_CLOCK = 29,
 	KTAP_BI_INPLACE_INC = 30,
+	KTAP_BI_EMIT = 31,
 	KTAP_BI_TABLE_NEW = 40,
 	KTAP_BI_KDEBUG_PROBE_BY_ID = 50,
 	KTAP_BI_KDEBUG_PROBE_END = 51,

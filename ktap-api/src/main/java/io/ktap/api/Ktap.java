@@ -9,6 +9,7 @@ import io.ktap.ast.FunctionBody;
 import io.ktap.ast.Span;
 import io.ktap.ast.TableField;
 import io.ktap.ast.UnOp;
+import io.ktap.trace.RecordType;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -390,6 +391,46 @@ public final class Ktap {
     }
 
     // ---------------------------------------------------------------- builtins
+
+    /**
+     * {@code emit("Type", fields...)}: writes a typed record of the Java record class {@code type}
+     * (named by its simple name), the values in component order. The program must declare the class
+     * ({@code TraceProgram.of(program).withRecords(type)}) for the values to be checked against the
+     * component types and decoded into {@code type}.
+     *
+     * @throws IllegalArgumentException if {@code type} is not usable as a typed record
+     *                                  ({@link RecordType#of(Class)}) or the number of values is not its
+     *                                  number of components
+     */
+    public static Expr.Call emit(Class<? extends Record> type, Object... fields) {
+        RecordType t = RecordType.of(type);
+        if (fields.length != t.fields().size()) {
+            throw new IllegalArgumentException("record " + type.getSimpleName() + " has " + t.fields().size()
+                    + " components " + t.fieldNames() + ", not " + fields.length + " values");
+        }
+        return emit(t.name(), fields);
+    }
+
+    /**
+     * {@code emit("name", fields...)}: writes a typed record named {@code name}; with no declared
+     * record type of that name, its fields are named after the value expressions and dynamically
+     * typed (see the user guide's typed records).
+     *
+     * @throws IllegalArgumentException if {@code name} is empty or no value is given
+     */
+    public static Expr.Call emit(String name, Object... fields) {
+        Objects.requireNonNull(name, "name");
+        if (name.isEmpty()) {
+            throw new IllegalArgumentException("a record type needs a name");
+        }
+        if (fields.length == 0) {
+            throw new IllegalArgumentException("emit needs at least one value for record " + name);
+        }
+        Object[] args = new Object[fields.length + 1];
+        args[0] = lit(name);
+        System.arraycopy(fields, 0, args, 1, fields.length);
+        return call(Builtin.EMIT, args);
+    }
 
     /** {@code print(values...)}: the values separated by tabs, then a newline. */
     public static Expr.Call print(Object... values) {

@@ -168,6 +168,19 @@ public abstract class Statements<S extends Statements<S>> {
         return eval(Ktap.printf(format, args));
     }
 
+    /**
+     * {@code emit("Type", fields...)}: writes a typed record of the record class {@code type}, the
+     * values in component order (see {@link Ktap#emit(Class, Object...)}).
+     */
+    public S emit(Class<? extends Record> type, Object... fields) {
+        return eval(Ktap.emit(type, fields));
+    }
+
+    /** {@code emit("name", fields...)}: writes a typed record named {@code name} (see {@link Ktap#emit(String, Object...)}). */
+    public S emit(String name, Object... fields) {
+        return eval(Ktap.emit(name, fields));
+    }
+
     /** {@code histogram(table)}: prints a table of counts as a histogram. */
     public S histogram(Object table) {
         return eval(Ktap.histogram(table));

@@ -49,6 +49,12 @@ public enum Builtin {
     PRINT_TRACE_CLOCK(29, null, "print_trace_clock", 0, 0),
     /** The early API's {@code inplace_inc(t, k [, n])}: {@code t[k] += n} (n defaults to 1). */
     INPLACE_INC(30, null, "inplace_inc", 2, 3),
+    /**
+     * {@code emit("Type", v1, ...)}: writes a typed record. The first argument must be a string
+     * literal naming the record type; codegen compiles the call to the {@code EMIT} instruction
+     * (never to {@code CALLB}) with the values as the record's fields.
+     */
+    EMIT(31, null, "emit", 1, Builtin.VARIADIC),
 
     TABLE_NEW(40, "table", "new", 0, 2),
 

@@ -110,27 +110,59 @@ public sealed interface TraceOutput {
          * @throws IllegalArgumentException if a component has no field or a value does not fit
          */
         public <R extends Record> R as(Class<R> type) {
-            RecordComponent[] components = type.getRecordComponents();
-            Class<?>[] types = new Class<?>[components.length];
-            Object[] args = new Object[components.length];
-            for (int i = 0; i < components.length; i++) {
-                RecordComponent c = components[i];
-                types[i] = c.getType();
-                int at = names.indexOf(c.getName());
+            Decoder d = Decoder.OF.get(type);
+            Object[] args = new Object[d.names.length];
+            boolean inOrder = names.size() == d.names.length;
+            for (int i = 0; i < args.length && inOrder; i++) {
+                inOrder = names.get(i).equals(d.names[i]);
+            }
+            for (int i = 0; i < args.length; i++) {
+                int at = inOrder ? i : names.indexOf(d.names[i]);
                 if (at < 0) {
-                    throw new IllegalArgumentException("record " + type.getSimpleName() + " component '" + c.getName()
+                    throw new IllegalArgumentException("record " + type.getSimpleName() + " component '" + d.names[i]
                             + "' is not a field of schema " + schema + " " + names);
                 }
-                args[i] = convert(values.get(at), c.getType(), c.getName());
+                args[i] = convert(values.get(at), d.types[i], d.names[i]);
             }
             try {
-                Constructor<R> ctor = type.getDeclaredConstructor(types);
-                ctor.setAccessible(true);
-                return ctor.newInstance(args);
+                return type.cast(d.constructor.newInstance(args));
             } catch (InvocationTargetException e) {
                 throw new IllegalArgumentException("record " + type.getSimpleName() + " rejected " + this, e.getCause());
             } catch (ReflectiveOperationException e) {
                 throw new IllegalArgumentException("cannot construct record " + type.getName(), e);
+            }
+        }
+
+        /** A record class's canonical constructor and component names and types, looked up once. */
+        private static final class Decoder {
+            static final ClassValue<Decoder> OF = new ClassValue<>() {
+                @Override
+                protected Decoder computeValue(Class<?> type) {
+                    return new Decoder(type);
+                }
+            };
+
+            final String[] names;
+            final Class<?>[] types;
+            final Constructor<?> constructor;
+
+            Decoder(Class<?> type) {
+                RecordComponent[] components = type.getRecordComponents();
+                if (components == null) {
+                    throw new IllegalArgumentException(type.getName() + " is not a record class");
+                }
+                names = new String[components.length];
+                types = new Class<?>[components.length];
+                for (int i = 0; i < components.length; i++) {
+                    names[i] = components[i].getName();
+                    types[i] = components[i].getType();
+                }
+                try {
+                    constructor = type.getDeclaredConstructor(types);
+                    constructor.setAccessible(true);
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    throw new IllegalArgumentException("cannot use the canonical constructor of " + type.getName(), e);
+                }
             }
         }
 

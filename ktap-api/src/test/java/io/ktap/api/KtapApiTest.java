@@ -307,8 +307,9 @@ class KtapApiTest {
         return sb.toString();
     }
 
+    /** emit's factories take the record type (a class or a name) first: see {@link #emitFactoriesNameTheRecordType()}. */
     @ParameterizedTest
-    @EnumSource(Builtin.class)
+    @EnumSource(value = Builtin.class, mode = EnumSource.Mode.EXCLUDE, names = "EMIT")
     void everyBuiltinHasATypedFactoryForEachArity(Builtin b) throws Exception {
         String factory = factoryName(b);
         List<Method> methods = Arrays.stream(Ktap.class.getMethods())
@@ -327,6 +328,31 @@ class KtapApiTest {
             String callee = AstPrinter.print(actual.callee());
             assertEquals(b.qualifiedName(), callee);
         }
+    }
+
+    record OpenEvent(long pid, String comm, boolean ok) {
+    }
+
+    record Unusable(double ratio) {
+    }
+
+    record Empty() {
+    }
+
+    @Test
+    void emitFactoriesNameTheRecordType() {
+        Expr.Call expected = call(Builtin.EMIT, "OpenEvent", pid(), execname(), lit(true));
+        assertEquals(expected, emit(OpenEvent.class, pid(), execname(), true));
+        assertEquals(expected, emit("OpenEvent", pid(), execname(), true));
+        assertEquals("emit(\"OpenEvent\", pid(), execname(), true)", AstPrinter.print(expected));
+        var wrongArity = assertThrows(IllegalArgumentException.class, () -> emit(OpenEvent.class, pid()));
+        assertEquals("record OpenEvent has 3 components [pid, comm, ok], not 1 values", wrongArity.getMessage());
+        var badType = assertThrows(IllegalArgumentException.class, () -> emit(Unusable.class, 1));
+        assertTrue(badType.getMessage().contains("component 'ratio' is a double"), badType.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> emit(Empty.class));
+        assertThrows(IllegalArgumentException.class, () -> emit("OpenEvent"));
+        assertThrows(IllegalArgumentException.class, () -> emit("", 1));
+        assertThrows(IllegalArgumentException.class, () -> call(Builtin.EMIT));
     }
 
     private static Expr.Call invoke(List<Method> methods, Object[] args) throws Exception {

@@ -33,6 +33,54 @@ class TraceApiTest {
         assertThrows(IllegalArgumentException.class, () -> big.as(Open.class));
     }
 
+    record Boxed(Long pid, Integer fd, Short s, Byte b, Boolean ok, String name) {
+    }
+
+    record WithList(java.util.List<String> items) {
+    }
+
+    @Test
+    void recordTypeOfARecordClassListsItsComponents() {
+        RecordType t = RecordType.of(Boxed.class);
+        assertEquals("Boxed", t.name());
+        assertEquals(List.of("pid", "fd", "s", "b", "ok", "name"), t.fieldNames());
+        assertEquals(List.of(RecordType.Kind.NUMBER, RecordType.Kind.NUMBER, RecordType.Kind.NUMBER, RecordType.Kind.NUMBER,
+                RecordType.Kind.BOOLEAN, RecordType.Kind.STRING), t.fields().stream().map(RecordType.Field::kind).toList());
+        assertEquals(new RecordType("Open", List.of(new RecordType.Field("pid", RecordType.Kind.NUMBER),
+                new RecordType.Field("path", RecordType.Kind.STRING), new RecordType.Field("ok", RecordType.Kind.BOOLEAN))),
+                RecordType.of(Open.class));
+        var e = assertThrows(IllegalArgumentException.class, () -> RecordType.of(WithList.class));
+        assertEquals("record " + WithList.class.getName() + " component 'items' is a java.util.List: a typed record's"
+                + " components are long, int, short, byte, boolean (or their boxes) or String", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new RecordType("R", List.of()));
+        assertThrows(IllegalArgumentException.class, () -> new RecordType("R", List.of(
+                new RecordType.Field("a", RecordType.Kind.NUMBER), new RecordType.Field("a", RecordType.Kind.STRING))));
+    }
+
+    @Test
+    void sourceDeclaresRecordTypesOncePerName() {
+        var program = new io.ktap.ast.Program(io.ktap.ast.Span.NONE,
+                new io.ktap.ast.Block(io.ktap.ast.Span.NONE, List.of()));
+        TraceProgram.Source s = TraceProgram.of(program);
+        assertEquals(List.of(), s.records());
+        TraceProgram.Source with = s.withRecords(Open.class, Boxed.class, Open.class);
+        assertEquals(List.of(RecordType.of(Open.class), RecordType.of(Boxed.class)), with.records());
+        RecordType other = new RecordType("Open", List.of(new RecordType.Field("x", RecordType.Kind.NUMBER)));
+        assertThrows(IllegalArgumentException.class, () -> with.withRecordTypes(List.of(other)));
+    }
+
+    @Test
+    void emitDecodesFieldsInAnyOrderAndBoxes() {
+        var inOrder = new TraceOutput.Emit(0, 0, "Boxed", List.of("pid", "fd", "s", "b", "ok", "name"),
+                Arrays.asList(1L, 2L, 3L, 4L, true, "x"));
+        assertEquals(new Boxed(1L, 2, (short) 3, (byte) 4, true, "x"), inOrder.as(Boxed.class));
+        var shuffled = new TraceOutput.Emit(0, 0, "Boxed", List.of("name", "ok", "b", "s", "fd", "pid"),
+                Arrays.asList("x", true, 4L, 3L, 2L, 1L));
+        assertEquals(new Boxed(1L, 2, (short) 3, (byte) 4, true, "x"), shuffled.as(Boxed.class));
+        var wrongType = new TraceOutput.Emit(0, 0, "Open", List.of("pid", "path", "ok"), Arrays.asList("7", "p", true));
+        assertThrows(IllegalArgumentException.class, () -> wrongType.as(Open.class));
+    }
+
     @Test
     void histogramTextHasTheDocumentedShape() {
         var h = new TraceOutput.Histogram(0, 0, List.of(new TraceOutput.Histogram.Row("read", 3, 28),

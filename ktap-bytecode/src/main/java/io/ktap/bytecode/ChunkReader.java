@@ -146,7 +146,7 @@ public final class ChunkReader {
                 int code = u8();
                 RecordSchema.FieldType type = RecordSchema.FieldType.byCode(code).orElse(null);
                 if (type == null) {
-                    throw new ChunkFormatException(at, "expected a field type (1 number, 2 string, 3 boolean), found " + code);
+                    throw new ChunkFormatException(at, "expected a field type (1 number, 2 string, 3 boolean, 4 any), found " + code);
                 }
                 reserved(3);
                 fields.add(new RecordSchema.Field(fname, type));

@@ -57,6 +57,12 @@ public final class Codegen {
     private final List<Read> globalReads = new ArrayList<>();
     private final List<ProbeEntry> probes = new ArrayList<>();
     private final List<Integer> endProtos = new ArrayList<>();
+    /** The declared record types by name; when empty, record types are inferred from emit calls. */
+    private final Map<String, RecordSchema> declaredRecords = new LinkedHashMap<>();
+    /** The record types the program emits, in chunk order, and where each was first emitted. */
+    private final List<RecordSchema> schemas = new ArrayList<>();
+    private final Map<String, Integer> schemaIndex = new HashMap<>();
+    private final List<Span> schemaFirstUse = new ArrayList<>();
     private Fn fn;
     /** The statement being compiled, for diagnostics of structural limits. */
     private Span current = Span.NONE;
@@ -73,9 +79,14 @@ public final class Codegen {
         }
     }
 
-    private Codegen(Limits limits) {
+    private Codegen(Limits limits, List<RecordSchema> records) {
         this.limits = limits;
         declaredGlobals.add(Chunk.ARG_GLOBAL);
+        for (RecordSchema r : records) {
+            if (declaredRecords.putIfAbsent(r.name(), r) != null) {
+                throw new IllegalArgumentException("two record types are named " + Bytes.toText(r.name()));
+            }
+        }
     }
 
     /** Compiles {@code program} under the default limits. */
@@ -83,9 +94,29 @@ public final class Codegen {
         return compile(program, Limits.DEFAULT);
     }
 
-    /** Compiles {@code program}; the chunk carries {@code limits}. */
+    /**
+     * Compiles {@code program}; the chunk carries {@code limits}. Each {@code emit} call defines
+     * its record type (see {@link #compile(Program, Limits, List)} with no declared records).
+     */
     public static CodegenResult compile(Program program, Limits limits) {
-        Codegen g = new Codegen(limits);
+        return compile(program, limits, List.of());
+    }
+
+    /**
+     * Compiles {@code program} with the record types it may emit; the chunk carries {@code limits}
+     * and the schemas of the record types the program does emit, in the order of their first
+     * {@code emit}.
+     *
+     * <p>With declared {@code records}, {@code emit("Name", v1, ...)} must name one of them and pass
+     * one value per field. With none, every record type is inferred from its first {@code emit}:
+     * its fields are named after the value expressions ({@code pid}, {@code execname},
+     * {@code arg2}, {@code t.k} give those names; other expressions {@code _N} by position) and
+     * typed {@link RecordSchema.FieldType#ANY}; later emits of that name must pass as many values.
+     *
+     * @throws IllegalArgumentException if two declared records have the same name
+     */
+    public static CodegenResult compile(Program program, Limits limits, List<RecordSchema> records) {
+        Codegen g = new Codegen(limits, records);
         try {
             g.program(program);
         } catch (Abort a) {
@@ -96,7 +127,7 @@ public final class Codegen {
             return new CodegenResult(Optional.empty(), g.diagnostics);
         }
         Chunk chunk = new Chunk(Bytes.fromText(program.span().file()), limits, List.copyOf(g.globalSlots.keySet()),
-                g.protos, g.endProtos, g.probes, List.of());
+                g.protos, g.endProtos, g.probes, g.schemas);
         return new CodegenResult(Optional.of(chunk), g.diagnostics);
     }
 
@@ -1326,7 +1357,11 @@ public final class Codegen {
             Expr.Call c = (Expr.Call) e;
             Builtin b = builtinCallee(c.callee());
             if (b != null) {
-                builtinCall(b, c, base);
+                if (b == Builtin.EMIT) {
+                    emitCall(c, base, tail || want != 0);
+                } else {
+                    builtinCall(b, c, base);
+                }
                 if (tail) {
                     emitAd(Opcode.RET, base, 2);
                 } else if (want == MULT) {
@@ -1388,6 +1423,135 @@ public final class Codegen {
         emitAbc(Opcode.CALLB, base, open ? 0 : args.size() + 1, b.id());
         fn.freeReg = base;
         setFree(base + 1);
+    }
+
+    // ---- typed records -----------------------------------------------------------------------------
+
+    /**
+     * {@code emit("Name", v1, ..., vn)}: each value (one per argument, a call's first result) in
+     * registers {@code base ..}, then {@code EMIT base, n, schema}; with {@code wantResult}, the
+     * call's value (nil) in {@code base}.
+     */
+    private void emitCall(Expr.Call c, int base, boolean wantResult) {
+        List<Expr> args = c.args();
+        setFree(base);
+        if (args.isEmpty()) {
+            error(CodegenError.BUILTIN_ARITY.at(c.span(), "emit", arity(Builtin.EMIT)));
+            setFree(base + 1);
+            return;
+        }
+        List<Expr> values = args.subList(1, args.size());
+        if (values.size() > Ins.MAX_ABC) {
+            fatal(CodegenError.TOO_MANY_ARGUMENTS.at(c.span(), Ins.MAX_ABC));
+        }
+        int schema = -1;
+        if (args.get(0) instanceof Expr.Str name) {
+            schema = recordSchema(name, values, c.span());
+        } else {
+            error(CodegenError.EMIT_TYPE_NOT_LITERAL.at(args.get(0).span()));
+        }
+        for (Expr v : values) {
+            exprTo(v, alloc(1));
+        }
+        if (schema >= 0) {
+            emitAbc(Opcode.EMIT, base, values.size(), schema);
+        }
+        fn.freeReg = base;
+        setFree(base + 1);
+        if (wantResult) {
+            emitAd(Opcode.KNIL, base, base);
+        }
+    }
+
+    /** The index of the schema {@code emit(name, values...)} writes, or -1 after a diagnostic. */
+    private int recordSchema(Expr.Str name, List<Expr> values, Span call) {
+        String type = name.value();
+        Integer known = schemaIndex.get(type);
+        RecordSchema schema = known == null ? null : schemas.get(known);
+        if (!declaredRecords.isEmpty()) {
+            schema = declaredRecords.get(type);
+            if (schema == null) {
+                error(CodegenError.UNKNOWN_RECORD_TYPE.at(name.span(), Bytes.toText(type), declaredRecords.keySet().stream()
+                        .map(Bytes::toText).collect(java.util.stream.Collectors.joining(", "))));
+                return -1;
+            }
+            int n = schema.fields().size();
+            if (values.size() != n) {
+                error(CodegenError.RECORD_ARITY.at(call, Bytes.toText(type), n, n == 1 ? "" : "s",
+                        String.join(", ", schema.fieldNames()), values.size(), values.size() == 1 ? "" : "s"));
+                return -1;
+            }
+        } else if (schema != null) {
+            int n = schema.fields().size();
+            if (values.size() != n) {
+                error(CodegenError.INFERRED_RECORD_ARITY.at(call, Bytes.toText(type), values.size(),
+                        values.size() == 1 ? "" : "s", n, schemaFirstUse.get(known).line()));
+                return -1;
+            }
+            return known;
+        } else {
+            if (values.isEmpty()) {
+                error(CodegenError.BUILTIN_ARITY.at(call, "emit", "expects at least 2: the record type and a value"));
+                return -1;
+            }
+            schema = inferredSchema(type, values);
+        }
+        Integer index = schemaIndex.get(type);
+        if (index == null) {
+            if (schemas.size() > Ins.MAX_ABC) {
+                fatal(CodegenError.TOO_MANY_RECORD_TYPES.at(call, Ins.MAX_ABC + 1));
+            }
+            index = schemas.size();
+            schemas.add(schema);
+            schemaFirstUse.add(call);
+            schemaIndex.put(type, index);
+        }
+        return index;
+    }
+
+    private static RecordSchema inferredSchema(String type, List<Expr> values) {
+        List<RecordSchema.Field> fields = new ArrayList<>(values.size());
+        Set<String> used = new HashSet<>();
+        for (int i = 0; i < values.size(); i++) {
+            String base = fieldName(values.get(i), i + 1);
+            String name = base;
+            for (int k = 2; !used.add(name); k++) {
+                name = base + "_" + k;
+            }
+            fields.add(new RecordSchema.Field(name, RecordSchema.FieldType.ANY));
+        }
+        return new RecordSchema(type, fields);
+    }
+
+    /** The field name an inferred record gives the value {@code e} at {@code position} (from 1). */
+    private static String fieldName(Expr e, int position) {
+        if (e instanceof Expr.Name n) {
+            return n.name();
+        } else if (e instanceof Expr.EventArg a) {
+            return "arg" + a.index();
+        } else if (e instanceof Expr.EventVar v) {
+            return v.kind().keyword();
+        } else if (e instanceof Expr.Index ix && ix.key() instanceof Expr.Str k && isIdentifier(k.value())) {
+            return k.value();
+        } else if (e instanceof Expr.Call c) {
+            return fieldName(c.callee(), position);
+        } else if (e instanceof Expr.MethodCall m && isIdentifier(m.method())) {
+            return m.method();
+        }
+        return "_" + position;
+    }
+
+    private static boolean isIdentifier(String s) {
+        if (s.isEmpty() || Character.isDigit(s.charAt(0))) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            if (!(ch == '_' || ch < 0x80 && Character.isLetterOrDigit(ch))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String arity(Builtin b) {

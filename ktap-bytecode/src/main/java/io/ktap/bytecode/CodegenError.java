@@ -28,7 +28,12 @@ public enum CodegenError {
     TOO_MANY_ARGUMENTS("K3018", "call passes more than %d arguments"),
     NO_EVENT_HERE("K3019", "'%s' is only available in a probe handler"),
     LIBRARY_AS_VALUE("K3020", "library '%s' can only be used to call its functions"),
-    INVALID_PROBE("K3021", "invalid probe: %s");
+    INVALID_PROBE("K3021", "invalid probe: %s"),
+    EMIT_TYPE_NOT_LITERAL("K3022", "emit's first argument must be a string literal naming the record type"),
+    UNKNOWN_RECORD_TYPE("K3023", "unknown record type '%s' (the program declares %s)"),
+    RECORD_ARITY("K3024", "record '%s' has %d field%s (%s), emit passes %d value%s"),
+    INFERRED_RECORD_ARITY("K3025", "record '%s' is emitted with %d value%s here, but with %d at line %d"),
+    TOO_MANY_RECORD_TYPES("K3026", "program emits more than %d record types");
 
     private final String code;
     private final String format;

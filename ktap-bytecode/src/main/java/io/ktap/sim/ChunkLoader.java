@@ -8,6 +8,7 @@ import io.ktap.bytecode.ChunkReader;
 import io.ktap.bytecode.Codegen;
 import io.ktap.bytecode.CodegenResult;
 import io.ktap.bytecode.Limits;
+import io.ktap.bytecode.RecordSchema;
 import io.ktap.bytecode.Verifier;
 import io.ktap.trace.TraceException;
 import io.ktap.trace.TraceOptions;
@@ -34,7 +35,8 @@ public final class ChunkLoader {
         Limits limits = limits(options.limits());
         Chunk chunk;
         if (program instanceof TraceProgram.Source s) {
-            CodegenResult r = Codegen.compile(s.program(), limits);
+            CodegenResult r = Codegen.compile(s.program(), limits,
+                    s.records().stream().map(RecordSchema::of).toList());
             if (!r.ok()) {
                 throw new TraceException("cannot compile the program:\n" + r.diagnostics().stream()
                         .filter(Diagnostic::isError).map(Diagnostic::toString).collect(Collectors.joining("\n")));

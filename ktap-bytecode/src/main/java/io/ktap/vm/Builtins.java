@@ -39,6 +39,7 @@ final class Builtins {
                 r[a] = null;
             }
             case PAIRS -> throw new KtapError("pairs(...) can only be the iterator of a for-in loop");
+            case EMIT -> throw new KtapError("emit(...) is compiled to the EMIT instruction, not called");
             case LEN -> {
                 Object v = r[a];
                 if (v instanceof KString s) {

@@ -1,6 +1,7 @@
 package io.ktap.vm;
 
 import io.ktap.ast.Builtin;
+import io.ktap.bytecode.Bytes;
 import io.ktap.bytecode.Chunk;
 import io.ktap.bytecode.Limits;
 import io.ktap.bytecode.ProbeEntry;
@@ -1150,8 +1151,7 @@ public final class KtapVm implements Heap {
 
     private void emit(int schemaIndex, int from, int count) {
         RecordSchema schema = chunk.schemas().get(schemaIndex);
-        List<String> names = new ArrayList<>(count);
-        List<Object> values = new ArrayList<>(count);
+        Object[] values = new Object[count];
         for (int i = 0; i < count; i++) {
             RecordSchema.Field f = schema.fields().get(i);
             Object v = sr[from + i];
@@ -1159,14 +1159,37 @@ public final class KtapVm implements Heap {
                 case NUMBER -> v == Values.INT ? null : "number";
                 case STRING -> v instanceof KString ? null : "string";
                 case BOOLEAN -> v instanceof Boolean ? null : "boolean";
+                case ANY -> v == null || v == Values.INT || v instanceof KString || v instanceof Boolean ? null
+                        : "nil, number, string or boolean";
             };
             if (want != null) {
-                throw new KtapError("emit: field '" + f.name() + "' expects " + want + ", got " + Values.typeName(v));
+                throw new KtapError("emit: field '" + Bytes.toText(f.name()) + "' of record " + Bytes.toText(schema.name())
+                        + " expects " + want + ", got " + Values.typeName(v));
             }
-            names.add(f.name());
-            values.add(Values.toJava(v, sn[from + i]));
+            values[i] = Values.toJava(v, sn[from + i]);
         }
-        sink.accept(new TraceOutput.Emit(kernel.cpu(), kernel.traceClockNanos(), schema.name(), names, values));
+        RecordNames n = recordNames(schemaIndex);
+        sink.accept(new TraceOutput.Emit(kernel.cpu(), kernel.traceClockNanos(), n.schema, n.fields,
+                Arrays.asList(values)));
+    }
+
+    /** A schema's name and field names as text, decoded once. */
+    private record RecordNames(String schema, List<String> fields) {
+    }
+
+    private RecordNames[] recordNames;
+
+    private RecordNames recordNames(int index) {
+        if (recordNames == null) {
+            recordNames = new RecordNames[chunk.schemas().size()];
+        }
+        RecordNames n = recordNames[index];
+        if (n == null) {
+            RecordSchema s = chunk.schemas().get(index);
+            n = new RecordNames(Bytes.toText(s.name()), List.copyOf(s.fieldNames()));
+            recordNames[index] = n;
+        }
+        return n;
     }
 
     // ---- quotas ----------------------------------------------------------------------------------

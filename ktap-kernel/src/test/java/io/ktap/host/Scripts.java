@@ -28,7 +28,7 @@ final class Scripts {
     }
 
     /** The program of {@code source}, or a failed assertion with the compiler's diagnostics. */
-    static TraceProgram compile(String source) {
+    static TraceProgram.Source compile(String source) {
         CompileResult r = KtapCompiler.compile("test.kp", source);
         assertTrue(r.isSuccess(), () -> "does not compile:\n" + r.format());
         return TraceProgram.of(r.programOrThrow());

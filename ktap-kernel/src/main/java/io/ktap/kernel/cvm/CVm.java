@@ -4,7 +4,7 @@ import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import io.ktap.bytecode.Chunk;
-import io.ktap.bytecode.RecordSchema;
+import io.ktap.bytecode.RecordView;
 import io.ktap.trace.TraceOutput;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -63,6 +63,7 @@ public final class CVm implements AutoCloseable {
     private final Memory drainBuffer;
     private Pointer vm;
     private int exitStatus;
+    private RecordView records;
 
     private CVm(Pointer vm, Chunk chunk, int ringBytes) {
         this.vm = vm;
@@ -273,37 +274,21 @@ public final class CVm implements AutoCloseable {
                 }
                 return new TraceOutput.Histogram(r.cpu(), r.timeNanos(), list, omitted);
             }
-            case REC_EMIT: {
-                RecordSchema s = chunk.schemas().get(b.getInt(0));
-                int off = 8;
-                List<String> names = new ArrayList<>();
-                List<Object> values = new ArrayList<>();
-                for (RecordSchema.Field f : s.fields()) {
-                    names.add(f.name());
-                    switch (f.type()) {
-                        case NUMBER -> {
-                            values.add(b.getLong(off));
-                            off += 8;
-                        }
-                        case STRING -> {
-                            int len = b.getInt(off);
-                            values.add(utf8(r.payload(), off + 4, len));
-                            off += 4 + len;
-                        }
-                        case BOOLEAN -> {
-                            values.add(r.payload()[off] != 0);
-                            off += 1;
-                        }
-                    }
-                }
-                return new TraceOutput.Emit(r.cpu(), r.timeNanos(), s.name(), names, values);
-            }
+            case REC_EMIT:
+                return records().wrap(b, 0, r.payload().length).toEmit(r.cpu(), r.timeNanos());
             case REC_EXIT:
                 exitStatus = (int) b.getLong(0);
                 return null;
             default:
                 throw new IllegalStateException("unknown record type " + r.type());
         }
+    }
+
+    private RecordView records() {
+        if (records == null) {
+            records = new RecordView(chunk.schemas());
+        }
+        return records;
     }
 
     private static String utf8(byte[] b, int off, int len) {

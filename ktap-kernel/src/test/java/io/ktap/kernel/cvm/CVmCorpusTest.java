@@ -48,6 +48,7 @@ class CVmCorpusTest {
         SimKernel kernel = new SimKernel();
         TwoVms.Result r = TwoVms.run(chunk, kernel, List.of("7", "x"), firings(kernel, chunk));
         assertEquals(r.javaText(), r.cText(), name + ": C VM output differs from the Java VM's");
+        assertEquals(r.javaRecords(), r.cRecords(), name + ": typed records");
         assertEquals(r.java().size(), r.c().size(), name + ": record count");
         for (int i = 0; i < r.java().size(); i++) {
             assertEquals(r.java().get(i).getClass(), r.c().get(i).getClass(), name + ": record " + i);

@@ -19,7 +19,7 @@ import net.jqwik.api.statistics.Statistics;
  * Random ktap programs give the same output on the C VM as on the Java VM: arithmetic with
  * wrapping and division by zero, comparisons, strings and concatenation, tables (counting,
  * removal, iteration order, nested tables), loops, functions, recursion, closures and upvalues,
- * varargs, printf, histograms, and the runtime errors and limits all of these can hit (small
+ * varargs, printf, histograms, typed records (emit), and the runtime errors and limits all of these can hit (small
  * budgets and quotas make the limits reachable).
  */
 class CVmProgramProperties {
@@ -43,6 +43,7 @@ class CVmProgramProperties {
         TwoVms.Result r = TwoVms.run(chunk, kernel, List.of(), firings);
         Statistics.label("program").collect(r.javaText().contains("error:") ? "runtime error" : "runs");
         assertEquals(r.javaText(), r.cText(), () -> "program:\n" + program);
+        assertEquals(r.javaRecords(), r.cRecords(), () -> "typed records of:\n" + program);
         assertEquals(r.javaOutcomes().stream().map(Enum::name).toList(),
                 r.cOutcomes().stream().map(Enum::name).toList(), () -> "outcomes of:\n" + program);
     }
@@ -84,6 +85,8 @@ class CVmProgramProperties {
                 Combinators.combine(e, e).as((k, y) -> "t[" + k + "] = " + y),
                 Combinators.combine(e, e).as((k, y) -> "t[" + k + "] += " + y),
                 e.map(k -> "t[" + k + "] = nil"),
+                e.map(x -> "emit(\"R1\", " + x + ")"),
+                Combinators.combine(e, e).as((x, y) -> "emit(\"R2\", " + x + ", " + y + ")"),
                 e.list().ofMinSize(0).ofMaxSize(4).map(xs -> "print(" + String.join(", ", xs) + ")"),
                 Combinators.combine(Arbitraries.of("%d", "%5d|%-4d|", "%x %X %o", "%s", "%10s|", "%-6s|", "%c", "%05d",
                         "%+d % d", "%.3d", "%#x %#o", "%p", "%%"), e.list().ofMinSize(0).ofMaxSize(3))

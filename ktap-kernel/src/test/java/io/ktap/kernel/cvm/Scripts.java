@@ -22,11 +22,16 @@ public final class Scripts {
 
     /** The chunk of {@code source} (compiled as {@code fileName}) under {@code limits}. */
     public static Chunk compile(String fileName, byte[] source, Limits limits) {
+        return compile(fileName, source, limits, List.of());
+    }
+
+    /** The chunk of {@code source} under {@code limits}, emitting the declared {@code records}. */
+    public static Chunk compile(String fileName, byte[] source, Limits limits, List<io.ktap.bytecode.RecordSchema> records) {
         CompileResult r = KtapCompiler.compile(fileName, source);
         if (!r.isSuccess()) {
             throw new IllegalArgumentException("does not compile: " + r.format());
         }
-        CodegenResult g = Codegen.compile(r.programOrThrow(), limits);
+        CodegenResult g = Codegen.compile(r.programOrThrow(), limits, records);
         if (!g.ok()) {
             throw new IllegalArgumentException("no bytecode: " + g.diagnostics());
         }

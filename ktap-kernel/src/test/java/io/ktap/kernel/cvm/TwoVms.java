@@ -37,9 +37,28 @@ final class TwoVms {
         String cText() {
             return text(c);
         }
+
+        /** The typed records of the Java VM, as comparable data (cpu, schema, names, values). */
+        List<List<Object>> javaRecords() {
+            return records(java);
+        }
+
+        List<List<Object>> cRecords() {
+            return records(c);
+        }
     }
 
     private TwoVms() {
+    }
+
+    static List<List<Object>> records(List<TraceOutput> out) {
+        List<List<Object>> records = new ArrayList<>();
+        for (TraceOutput o : out) {
+            if (o instanceof TraceOutput.Emit e) {
+                records.add(java.util.Arrays.asList(e.cpu(), e.schema(), e.names(), e.values()));
+            }
+        }
+        return records;
     }
 
     static String text(List<TraceOutput> out) {
