@@ -1,60 +1,67 @@
 package io.ktap.examples;
 
-import static io.ktap.api.Ktap.arg;
-import static io.ktap.api.Ktap.execname;
-import static io.ktap.api.Ktap.pid;
-import static io.ktap.api.Ktap.userString;
+import static io.ktap.api.Ktap.*;
 
 import io.ktap.api.Ktap;
 import io.ktap.ast.Program;
-import io.ktap.trace.Backends;
 import io.ktap.trace.TraceProgram;
 import io.ktap.trace.TraceSession;
+import java.io.PrintStream;
 
 /**
- * opensnoop with typed records: every {@code openat} on the host arrives as an {@link OpenEvent},
- * decoded through its canonical constructor. The fluent program below is the AST of
- * {@link #SCRIPT}.
- *
- * <p>Run it with {@code java -cp ... io.ktap.examples.OpenSnoop} as root (the {@code auto} backend:
- * the kernel module if loaded, else the host's perf rings); Ctrl-C ends it.
+ * opensnoop: every file opened ({@code openat}), with the process, the result and the path. The
+ * path is read at syscall entry and reported at exit as an {@link OpenEvent} record. The script is
+ * {@code scripts/opensnoop.kp}.
  */
 public final class OpenSnoop {
 
-    /** One {@code openat}: who opened which path. */
-    public record OpenEvent(long pid, String comm, String path) {
+    /**
+     * One {@code openat} call.
+     *
+     * @param pid  the process id
+     * @param comm the process name
+     * @param ret  the file descriptor opened, or a negative errno
+     * @param path the path opened
+     */
+    public record OpenEvent(long pid, String comm, long ret, String path) {
+
+        /** The line {@link #main} prints: pid, name, result and path in columns. */
+        public String line() {
+            return String.format("%-7d %-16s %4d %s", pid, comm, ret, path);
+        }
     }
 
-    /** The same program as a ktap script. */
-    public static final String SCRIPT = """
-            trace syscalls:sys_enter_openat {
-                emit("OpenEvent", pid(), execname(), user_string(arg3))
-            }
-            """;
+    /** The column headings of {@link OpenEvent#line()}. */
+    public static final String HEADER = String.format("%-7s %-16s %4s %s", "PID", "COMM", "FD", "PATH");
 
     private OpenSnoop() {
     }
 
-    /** The program, built with the fluent API. */
+    /** The program, as {@code opensnoop.kp} reads. */
     public static Program program() {
+        var path = index(name("paths"), tid());
         return Ktap.program()
-                .trace("syscalls:sys_enter_openat", h -> h.emit(OpenEvent.class, pid(), execname(), userString(arg(3))))
+                .var("paths", table())
+                .trace("syscalls:sys_enter_openat", h -> h.set(path, userString(arg(3))))
+                .trace("syscalls:sys_exit_openat", h -> h.when(ne(path, nil()), b -> b
+                        .emit(OpenEvent.class, pid(), execname(), arg(2), path)
+                        .set(path, nil())))
                 .build();
     }
 
-    /** The program with its record type declared, ready to load on any backend. */
-    public static TraceProgram.Source traceProgram() {
+    /** The program with its record type declared, so that its records decode into {@link OpenEvent}. */
+    public static TraceProgram traceProgram() {
         return TraceProgram.of(program()).withRecords(OpenEvent.class);
     }
 
-    public static void main(String[] args) throws InterruptedException {
-        TraceSession session = Backends.auto().open(traceProgram());
-        Runtime.getRuntime().addShutdownHook(new Thread(session::close));
-        session.onRecord(OpenEvent.class, e -> System.out.printf("%7d %-16s %s%n", e.pid(), e.comm(), e.path()))
-                .onError(e -> System.err.print(e.text()))
-                .onLost(l -> System.err.print(l.text()));
-        System.out.printf("%7s %-16s %s%n", "PID", "COMM", "PATH");
-        session.startAsync();
-        session.awaitTermination();
+    /** Prints the heading, then a line for each open as it arrives. */
+    public static void printTo(TraceSession session, PrintStream out) {
+        out.println(HEADER);
+        session.onRecord(OpenEvent.class, e -> out.println(e.line()));
+    }
+
+    /** Runs it on this host until Ctrl-C. */
+    public static void main(String[] args) {
+        System.exit(Runner.run("opensnoop", args, traceProgram(), s -> printTo(s, System.out)));
     }
 }

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class SyscallsHistogramScriptTest {
 
     /** /sys/kernel/tracing/events/raw_syscalls/sys_enter/format of a 6.x kernel. */
-    private static final String RAW_SYS_ENTER_FORMAT = """
+    static final String RAW_SYS_ENTER_FORMAT = """
             name: sys_enter
             ID: 443
             format:
