@@ -2,6 +2,8 @@ package io.ktap.kernel;
 
 import io.ktap.bytecode.RecordSchema;
 import io.ktap.trace.TraceOutput;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -13,8 +15,8 @@ import java.util.Objects;
  *   <li>PRINT: the text's bytes (UTF-8);
  *   <li>HISTOGRAM: {@code u32 shown, u32 omitted}, then per row {@code s64 count, u32 bar, u32 keylen},
  *       the key's bytes, padding to 8;
- *   <li>EMIT: {@code u32 schema, u32 0}, then the fields packed in schema order: a number as 8 bytes,
- *       a string as {@code u32 len} and its bytes, a boolean as one byte;
+ *   <li>EMIT: {@code u32 schema, u32 0}, then the fields packed in schema order, as
+ *       {@link io.ktap.bytecode.RecordView} reads them (the kernel module guide's EMIT layout);
  *   <li>ERROR: {@code u32 line}, the message's bytes;
  *   <li>LOST: {@code u64 count}; EXIT: {@code s64 status} (not an output: {@link #decode} returns null).
  * </ul>
@@ -24,7 +26,7 @@ import java.util.Objects;
 public final class RecordDecoder {
 
     private final String source;
-    private final List<RecordSchema> schemas;
+    private final io.ktap.bytecode.RecordView emitPayload;
 
     /**
      * @param source  the script's name, the file of runtime errors
@@ -32,7 +34,7 @@ public final class RecordDecoder {
      */
     public RecordDecoder(String source, List<RecordSchema> schemas) {
         this.source = Objects.requireNonNull(source, "source");
-        this.schemas = List.copyOf(schemas);
+        this.emitPayload = new io.ktap.bytecode.RecordView(schemas);
     }
 
     /** The record as an output value, or null for an EXIT record or an unknown type. */
@@ -73,33 +75,11 @@ public final class RecordDecoder {
         return new TraceOutput.Histogram(v.cpu(), v.timestampNanos(), rows, omitted);
     }
 
+    /** EMIT payloads have one layout on every VM: decoded by the shared payload view. */
     private TraceOutput.Emit emit(RecordView v) {
-        int index = v.payloadInt(0);
-        if (index < 0 || index >= schemas.size()) {
-            throw new IllegalArgumentException("no schema " + index);
-        }
-        RecordSchema schema = schemas.get(index);
-        List<String> names = new ArrayList<>(schema.fields().size());
-        List<Object> values = new ArrayList<>(schema.fields().size());
-        int at = 8;
-        for (RecordSchema.Field f : schema.fields()) {
-            names.add(f.name());
-            switch (f.type()) {
-                case NUMBER -> {
-                    values.add(v.payloadLong(at));
-                    at += 8;
-                }
-                case STRING -> {
-                    int len = v.payloadInt(at);
-                    values.add(v.payloadString(at + 4, len));
-                    at += 4 + len;
-                }
-                case BOOLEAN -> {
-                    values.add(v.payloadByte(at) != 0);
-                    at += 1;
-                }
-            }
-        }
-        return new TraceOutput.Emit(v.cpu(), v.timestampNanos(), schema.name(), names, values);
+        byte[] payload = new byte[v.payloadLength()];
+        v.copyPayload(0, payload, 0, payload.length);
+        return emitPayload.wrap(ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN), 0, payload.length)
+                .toEmit(v.cpu(), v.timestampNanos());
     }
 }

@@ -32,6 +32,7 @@ class KernelBackendGuestTest {
             "backend_auto_is_kernel",
             "count_syscalls_of_pid",
             "count_syscalls_of_command",
+            "count_syscalls_of_command_option",
             "filter",
             "syscall_fast_path_system_wide",
             "kprobe_fetch_args_user_string",
