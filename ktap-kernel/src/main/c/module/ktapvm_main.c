@@ -7,7 +7,7 @@
  * creates a session, and the session lives exactly as long as the open file
  * (and so as long as any mapping of its rings, which holds the file).
  *
- * A session (ktapvm_uapi.h, KERNEL-MODULE.md):
+ * A session (ktapvm_uapi.h, src/site/markdown/kernel-module.md):
  *
  *	LOAD	verify and load the chunk with the C VM core, check the event
  *		table against its probe table, create every perf counter and

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
 /*
  * ktapvm_uapi.h - the ABI of <debugfs>/ktap/ktapvm between userspace and
- * ktapvm.ko.  KERNEL-MODULE.md describes the protocol; the Java transport
+ * ktapvm.ko.  src/site/markdown/kernel-module.md describes it; the Java transport
  * (io.ktap.kernel) mirrors these definitions and a test checks the sizes.
  *
  * A session is one open file:

@@ -6,8 +6,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * The reader's side of one per-CPU ring (KERNEL-MODULE.md, "Rings"): the consumer page, which the
- * reader writes, and the producer page followed by the data area, which it only reads.
+ * The reader's side of one per-CPU ring (kernel-module.md, "The output rings"): the consumer
+ * page, which the reader writes, and the producer page followed by the data area, which it only
+ * reads.
  *
  * <p>Protocol (libbpf's ring buffer, one producer): {@code producer_pos} is read with a
  * load-acquire, each record's {@code len} with a load-acquire (a BUSY record ends the batch, a

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Copies ring records out as {@link TraceOutput} values (KERNEL-MODULE.md, "Record payloads"):
+ * Copies ring records out as {@link TraceOutput} values (kernel-module.md, "Types and payloads"):
  *
  * <ul>
  *   <li>PRINT: the text's bytes (UTF-8);

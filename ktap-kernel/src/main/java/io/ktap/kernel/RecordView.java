@@ -9,8 +9,8 @@ import java.nio.charset.StandardCharsets;
  * {@link RecordDecoder#decode(RecordView)} copies a record out as an immutable
  * {@link io.ktap.trace.TraceOutput}.
  *
- * <p>The record layout (KERNEL-MODULE.md): a 16-byte header {@code u32 len, u16 type, u16 cpu,
- * u64 time_ns}, then {@code len - 16} payload bytes, all in native byte order.
+ * <p>The record layout (kernel-module.md, "Records"): a 16-byte header
+ * {@code u32 len, u16 type, u16 cpu, u64 time_ns}, then {@code len - 16} payload bytes, all in native byte order.
  */
 public final class RecordView {
 

@@ -4,8 +4,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * A ring in the module's format (RING.md) written from Java, the way ktap_ring.c writes it: a
- * model producer for the reader's tests and the transport benchmark. Single-threaded.
+ * A ring in the module's format (kernel-module.md, "The output rings") written from Java, the way
+ * ktap_ring.c writes it: a model producer for the reader's tests and the transport benchmark.
+ * Single-threaded.
  */
 final class SyntheticRing {
 
