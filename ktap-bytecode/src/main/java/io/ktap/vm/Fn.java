@@ -73,8 +73,11 @@ final class Fn {
                     && i2 != -1 && isBranchOn(i2, (i1 >>> 8) & 0xff)) {
                 out[pc] = (i0 & ~0xff) | Ops.F_KCMPJ;
                 pc += 3;
-            } else if (op0 == Ops.KSHORT && i1 != -1 && ((i1 & 0xff) == Ops.ADD || (i1 & 0xff) == Ops.SUB)
-                    && (i1 >>> 24) == ((i0 >>> 8) & 0xff)) {
+            } else if (op0 == Ops.KSHORT && i1 != -1 && (i1 & 0xff) == Ops.TINCR
+                    && ((i1 >>> 8) & 0xff) == ((i0 >>> 8) & 0xff)) {
+                out[pc] = (i0 & ~0xff) | Ops.F_KINCR;
+                pc += 2;
+            } else if (op0 == Ops.KSHORT && i1 != -1 && isKArith(i1 & 0xff) && (i1 >>> 24) == ((i0 >>> 8) & 0xff)) {
                 out[pc] = (i0 & ~0xff) | Ops.F_KARITH;
                 pc += 2;
             } else if (isCompare(op0) && i1 != -1 && isBranchOn(i1, (i0 >>> 8) & 0xff)) {
@@ -85,6 +88,10 @@ final class Fn {
             }
         }
         return out;
+    }
+
+    private static boolean isKArith(int op) {
+        return op == Ops.ADD || op == Ops.SUB || op == Ops.MUL || op == Ops.MOD;
     }
 
     private static boolean isCompare(int op) {

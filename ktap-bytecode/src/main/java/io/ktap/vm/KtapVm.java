@@ -883,8 +883,31 @@ public final class KtapVm implements Heap {
                                 if (r[b] != Values.INT) {
                                     throw arith(r[b]);
                                 }
-                                n[a1] = (i1 & 0xff) == Ops.ADD ? n[b] + n[a] : n[b] - n[a];
+                                long k = n[a];
+                                long x = n[b];
+                                switch (i1 & 0xff) {
+                                    case Ops.ADD -> n[a1] = x + k;
+                                    case Ops.SUB -> n[a1] = x - k;
+                                    case Ops.MUL -> n[a1] = x * k;
+                                    default -> {
+                                        if (k == 0) {
+                                            throw new KtapError("modulo by zero");
+                                        }
+                                        n[a1] = k == -1 ? 0 : x % k;
+                                    }
+                                }
                                 put(r, a1, Values.INT);
+                            }
+                        }
+                        case Ops.F_KINCR -> {
+                            put(r, a, Values.INT);
+                            n[a] = ins >> 16;
+                            if (budget > 0) {
+                                budget--;
+                                int i1 = code[pc++];
+                                int b = base + (i1 >>> 16 & 0xff);
+                                int c = base + (i1 >>> 24);
+                                table(r[b]).add(r[c], n[c], n[a]);
                             }
                         }
                         case Ops.F_CMPJ, Ops.F_CMPJ + 1, Ops.F_CMPJ + 2, Ops.F_CMPJ + 3 -> {

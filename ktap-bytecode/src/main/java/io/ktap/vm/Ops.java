@@ -60,12 +60,14 @@ final class Ops {
     // Fused instructions: the Java VM's own, never in a chunk (see Fn#fuse). Each stands in the
     // first instruction's slot; the instructions it covers stay in place after it.
 
-    /** {@code KSHORT k; ADD|SUB a b k}. */
+    /** {@code KSHORT k; ADD|SUB|MUL|MOD a b k}. */
     static final int F_KARITH = 0xf0;
     /** {@code EQ|NE|LT|LE a b c; JMPF|JMPT a}: F_CMPJ + (the comparison's opcode - EQ). */
     static final int F_CMPJ = 0xf4;
     /** {@code KSHORT k; LT|LE|EQ|NE a b c (k is b or c); JMPF|JMPT a}. */
     static final int F_KCMPJ = 0xf2;
+    /** {@code KSHORT k; TINCR k b c}: the counting {@code t[key] += 1}. */
+    static final int F_KINCR = 0xf3;
 
     static {
         check();

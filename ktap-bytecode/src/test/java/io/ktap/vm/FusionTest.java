@@ -11,17 +11,19 @@ import org.junit.jupiter.api.Test;
 class FusionTest {
 
     private static final String SCRIPT = """
+            var t = {}
             var i = 0
             var s = 0
             while (i < 30) {
                 i += 1
                 if (i != 7) { s = s + 2 } else { s = s - 1 }
                 if (i <= 3) { s = s + i }
+                t[i % 3] += 1
+                s = s + (i * 3) % 7
             }
-            print(i, s)
-            var x = nil
-            print(x == 1)
-            print(x < 1)
+            print(i, s, t[0], t[1], t[2])
+            var z = 0
+            print(s % (z * 1))
             """;
 
     private static String run(boolean fused, long budget) {
@@ -44,9 +46,9 @@ class FusionTest {
     @Test
     void everyBudgetEndsAtTheSameInstructionFusedOrNot() {
         String full = run(true, 0);
-        assertEquals("30\t63\nfalse\nerror: t.kp:11: attempt to compare nil with number\n", full);
+        assertEquals("30\t156\t10\t10\t10\nerror: t.kp:13: modulo by zero\n", full);
         assertEquals(full, run(false, 0));
-        for (long budget = 1; budget < 400; budget++) {
+        for (long budget = 1; budget < 700; budget++) {
             assertEquals(run(false, budget), run(true, budget), "budget " + budget);
         }
     }
