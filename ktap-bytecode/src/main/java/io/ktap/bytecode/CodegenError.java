@@ -28,7 +28,11 @@ public enum CodegenError {
     TOO_MANY_ARGUMENTS("K3018", "call passes more than %d arguments"),
     NO_EVENT_HERE("K3019", "'%s' is only available in a probe handler"),
     LIBRARY_AS_VALUE("K3020", "library '%s' can only be used to call its functions"),
-    INVALID_PROBE("K3021", "invalid probe: %s");
+    INVALID_PROBE("K3021", "invalid probe: %s"),
+    AGGREGATION_CONTEXT("K3030", "'%s()' is an aggregation: it can only be the whole right side of an assignment to one"
+            + " variable or table slot, as in 'x = %s(...)' or 't[k] = %s(...)'"),
+    LHIST_BOUNDS("K3031", "invalid lhist bounds: %s"),
+    TOO_MANY_AGGREGATIONS("K3032", "program has more than %d aggregation sites");
 
     private final String code;
     private final String format;

@@ -1,6 +1,7 @@
 package io.ktap.compiler;
 
 import io.ktap.ast.Block;
+import io.ktap.ast.AggregationNames;
 import io.ktap.ast.Builtin;
 import io.ktap.ast.Diagnostic;
 import io.ktap.ast.Expr;
@@ -80,6 +81,8 @@ public final class Resolver {
     private final Diagnostics diagnostics;
     private final Set<String> globals = new HashSet<>();
     private final List<PendingRead> pending = new ArrayList<>();
+    /** Aggregation names the program keeps for its own variables ({@link AggregationNames}). */
+    private Set<String> shadowedAggregations = Set.of();
     private Function function;
 
     private Resolver(Diagnostics diagnostics) {
@@ -103,6 +106,7 @@ public final class Resolver {
 
     static void resolve(Program program, Diagnostics diagnostics) {
         Resolver r = new Resolver(diagnostics);
+        r.shadowedAggregations = AggregationNames.shadowedIn(program);
         r.function = new Function(null, Kind.MAIN, false);
         r.function.blocks.push(new HashSet<>());
         for (Stmt s : program.body().statements()) {
@@ -546,7 +550,11 @@ public final class Resolver {
         @Override
         public Void visitCall(Expr.Call e) {
             Expr callee = e.callee();
-            if (callee instanceof Expr.Name n && !isLocalOrUpvalue(n.name()) && Builtin.byName(n.name()).isPresent()) {
+            Builtin aggregation = AggregationNames.called(e, shadowedAggregations);
+            if (aggregation != null) {
+                // Where it may stand (target = agg(...)) is codegen's to check.
+                checkArity(e, aggregation, aggregation.functionName());
+            } else if (callee instanceof Expr.Name n && !isLocalOrUpvalue(n.name()) && Builtin.byName(n.name()).isPresent()) {
                 checkArity(e, Builtin.byName(n.name()).get(), n.name());
             } else {
                 LibraryRef ref = library(callee);
