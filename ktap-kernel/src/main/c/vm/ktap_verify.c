@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ktap_verify.c - the verifier: rules V1-V29 of bytecode.md section 6, in the
+ * ktap_verify.c - the verifier: rules V1-V31 of bytecode.md section 6, in the
  * order io.ktap.bytecode.Verifier checks them, so both report the same first
  * violation.  The operand rules are driven by the roles in the generated
  * opcode table, as the Java verifier's are driven by Opcode's roles.
