@@ -286,12 +286,16 @@ public final class ProbeSpecs {
         /** {@code tp:syscalls} (a whole subsystem) and {@code tp:sched:sched_switch}, of the 2013 API. */
         private Probe earlyTracepoint(String rest) {
             int colon = rest.indexOf(':');
+            String subsystem = colon < 0 ? rest : rest.substring(0, colon);
+            if (RESERVED_PREFIXES.contains(subsystem) || subsystem.equals("tp")) {
+                throw fail("'" + subsystem + ":' is a probe prefix, not a tracepoint subsystem: write it without 'tp:'");
+            }
             if (colon < 0) {
                 noWhitespace(rest, "a tracepoint");
                 checkGlob(rest, "tracepoint subsystem");
                 return new Probe.Tracepoint(span, rest, "*");
             }
-            return tracepoint(rest.substring(0, colon), rest.substring(colon + 1));
+            return tracepoint(subsystem, rest.substring(colon + 1));
         }
 
         private void checkGlob(String part, String what) {

@@ -2,6 +2,7 @@ package io.ktap.sim;
 
 import io.ktap.bytecode.Chunk;
 import io.ktap.trace.TraceBackend;
+import io.ktap.trace.TraceException;
 import io.ktap.trace.TraceOptions;
 import io.ktap.trace.TraceProgram;
 import java.util.Objects;
@@ -68,6 +69,10 @@ public final class SimBackend implements TraceBackend {
 
     /** Opens a session of an already generated chunk; the chunk's limits are replaced by the options'. */
     public SimSession open(Chunk chunk, TraceOptions options) {
+        if (options.hasCommand()) {
+            throw new TraceException("the simulated kernel runs no real process, so it cannot trace the command "
+                    + options.command().get(0) + " (use --backend host or kernel)");
+        }
         Chunk limited = chunk.withLimits(ChunkLoader.limits(options.limits()));
         return new SimSession(kernel != null ? kernel : new SimKernel(), ChunkLoader.verify(limited), options, workload);
     }

@@ -3,7 +3,6 @@ package io.ktap.vm;
 import io.ktap.ast.Builtin;
 import io.ktap.bytecode.AggregationSpec;
 import io.ktap.bytecode.Chunk;
-import io.ktap.bytecode.Ins;
 import io.ktap.bytecode.Limits;
 import io.ktap.bytecode.ProbeEntry;
 import io.ktap.bytecode.Proto;
@@ -553,7 +552,6 @@ public final class KtapVm implements Heap {
                             put(r, a, kr[d]);
                             n[a] = kn[d];
                         }
-                        case Ops.KNIL -> Arrays.fill(r, a, base + (ins >>> 16) + 1, null);
                         case Ops.GGET -> {
                             int d = ins >>> 16;
                             put(r, a, gref[d]);
@@ -589,17 +587,6 @@ public final class KtapVm implements Heap {
                             closeUpvals(a);
                             pc += ins >> 16;
                         }
-                        case Ops.FNEW -> {
-                            Fn child = fns[ins >>> 16];
-                            newClosureQuota();
-                            UpVal[] ups = new UpVal[child.upIndex.length];
-                            for (int i = 0; i < ups.length; i++) {
-                                ups[i] = child.upInStack[i] ? findUpval(base + child.upIndex[i])
-                                        : cl.upvals[child.upIndex[i]];
-                            }
-                            put(r, a, new KClosure(child, ups));
-                        }
-                        case Ops.TNEW -> r[a] = newTable((ins >>> 16 & 0xff) + (ins >>> 24));
                         case Ops.TGET -> {
                             int b = base + (ins >>> 16 & 0xff);
                             int c = base + (ins >>> 24);
@@ -619,13 +606,6 @@ public final class KtapVm implements Heap {
                             int b = base + (ins >>> 16 & 0xff);
                             int c = ins >>> 24;
                             table(r[b]).set(kr[c], kn[c], r[a], n[a]);
-                        }
-                        case Ops.TSETM -> {
-                            KTable t = table(r[a]);
-                            long k = ins >>> 16;
-                            for (int i = a + 1; i < top; i++) {
-                                t.set(Values.INT, k++, r[i], n[i]);
-                            }
                         }
                         case Ops.TINCR -> {
                             int b = base + (ins >>> 16 & 0xff);
@@ -687,38 +667,6 @@ public final class KtapVm implements Heap {
                                 throw new KtapError("modulo by zero");
                             }
                             n[a] = y == -1 ? 0 : n[b] % y;
-                            put(r, a, Values.INT);
-                        }
-                        case Ops.POW -> {
-                            int b = base + (ins >>> 16 & 0xff);
-                            int c = base + (ins >>> 24);
-                            if (r[b] != Values.INT || r[c] != Values.INT) {
-                                throw arith2(r[b], r[c]);
-                            }
-                            n[a] = pow(n[b], n[c]);
-                            put(r, a, Values.INT);
-                        }
-                        case Ops.NEG -> {
-                            int s = base + (ins >>> 16);
-                            if (r[s] != Values.INT) {
-                                throw arith(r[s]);
-                            }
-                            n[a] = -n[s];
-                            put(r, a, Values.INT);
-                        }
-                        case Ops.NOT -> {
-                            Object v = r[base + (ins >>> 16)];
-                            put(r, a, v == null || v == Boolean.FALSE ? Boolean.TRUE : Boolean.FALSE);
-                        }
-                        case Ops.LEN -> {
-                            Object v = r[base + (ins >>> 16)];
-                            if (v instanceof KString s) {
-                                n[a] = s.length();
-                            } else if (v instanceof KTable t) {
-                                n[a] = t.size();
-                            } else {
-                                throw new KtapError("attempt to get length of a " + Values.typeName(v) + " value");
-                            }
                             put(r, a, Values.INT);
                         }
                         case Ops.CAT -> {
@@ -846,36 +794,6 @@ public final class KtapVm implements Heap {
                             r = sr;
                             n = sn;
                         }
-                        case Ops.VARG -> {
-                            int d = ins >>> 16;
-                            int vb = fVarBase[depth];
-                            int vc = fVarCount[depth];
-                            if (d == 0) {
-                                ensureStack(a + vc + 1);
-                                r = sr;
-                                n = sn;
-                                System.arraycopy(r, vb, r, a, vc);
-                                System.arraycopy(n, vb, n, a, vc);
-                                top = a + vc;
-                                if (top > highWater) {
-                                    highWater = top;
-                                }
-                            } else {
-                                int want = d - 1;
-                                for (int i = 0; i < want; i++) {
-                                    if (i < vc) {
-                                        put(r, a + i, r[vb + i]);
-                                        n[a + i] = n[vb + i];
-                                    } else {
-                                        put(r, a + i, null);
-                                    }
-                                }
-                            }
-                        }
-                        case Ops.EVGET -> eventPart(ins >>> 16, a);
-                        case Ops.EMIT -> emit(ins >>> 24, a, ins >>> 16 & 0xff);
-                        case Ops.AGG -> aggregate(a, ins >>> 16);
-                        case Ops.TAGG -> aggregateSlot(a, ins >>> 16);
                         case Ops.F_KARITH -> {
                             put(r, a, Values.INT);
                             n[a] = ins >> 16;
@@ -1020,13 +938,110 @@ public final class KtapVm implements Heap {
                             depth = level - 1;
                             return nret;
                         }
-                        default -> throw new KtapError("internal error: unknown opcode " + (ins & 0xff));
+                        default -> {
+                            cold(ins, base, a, cl);
+                            r = sr;
+                            n = sn;
+                        }
                     }
                 }
             }
         } catch (KtapError e) {
             e.locate(cl.fn, pc - 1);
             throw e;
+        }
+    }
+
+    /**
+     * The instructions that are rarely hot, out of {@link #call}'s loop so that the loop stays
+     * small for the JIT. They may grow the stack; the caller reloads its arrays.
+     */
+    private void cold(int ins, int base, int a, KClosure cl) {
+        Object[] r = sr;
+        long[] n = sn;
+        switch (ins & 0xff) {
+                case Ops.KNIL -> Arrays.fill(r, a, base + (ins >>> 16) + 1, null);
+                case Ops.FNEW -> {
+                    Fn child = fns[ins >>> 16];
+                    newClosureQuota();
+                    UpVal[] ups = new UpVal[child.upIndex.length];
+                    for (int i = 0; i < ups.length; i++) {
+                        ups[i] = child.upInStack[i] ? findUpval(base + child.upIndex[i])
+                                : cl.upvals[child.upIndex[i]];
+                    }
+                    put(r, a, new KClosure(child, ups));
+                }
+                case Ops.TNEW -> r[a] = newTable((ins >>> 16 & 0xff) + (ins >>> 24));
+                case Ops.TSETM -> {
+                    KTable t = table(r[a]);
+                    long k = ins >>> 16;
+                    for (int i = a + 1; i < top; i++) {
+                        t.set(Values.INT, k++, r[i], n[i]);
+                    }
+                }
+                case Ops.POW -> {
+                    int b = base + (ins >>> 16 & 0xff);
+                    int c = base + (ins >>> 24);
+                    if (r[b] != Values.INT || r[c] != Values.INT) {
+                        throw arith2(r[b], r[c]);
+                    }
+                    n[a] = pow(n[b], n[c]);
+                    put(r, a, Values.INT);
+                }
+                case Ops.NEG -> {
+                    int s = base + (ins >>> 16);
+                    if (r[s] != Values.INT) {
+                        throw arith(r[s]);
+                    }
+                    n[a] = -n[s];
+                    put(r, a, Values.INT);
+                }
+                case Ops.NOT -> {
+                    Object v = r[base + (ins >>> 16)];
+                    put(r, a, v == null || v == Boolean.FALSE ? Boolean.TRUE : Boolean.FALSE);
+                }
+                case Ops.LEN -> {
+                    Object v = r[base + (ins >>> 16)];
+                    if (v instanceof KString s) {
+                        n[a] = s.length();
+                    } else if (v instanceof KTable t) {
+                        n[a] = t.size();
+                    } else {
+                        throw new KtapError("attempt to get length of a " + Values.typeName(v) + " value");
+                    }
+                    put(r, a, Values.INT);
+                }
+                case Ops.VARG -> {
+                    int d = ins >>> 16;
+                    int vb = fVarBase[depth];
+                    int vc = fVarCount[depth];
+                    if (d == 0) {
+                        ensureStack(a + vc + 1);
+                        r = sr;
+                        n = sn;
+                        System.arraycopy(r, vb, r, a, vc);
+                        System.arraycopy(n, vb, n, a, vc);
+                        top = a + vc;
+                        if (top > highWater) {
+                            highWater = top;
+                        }
+                    } else {
+                        int want = d - 1;
+                        for (int i = 0; i < want; i++) {
+                            if (i < vc) {
+                                put(r, a + i, r[vb + i]);
+                                n[a + i] = n[vb + i];
+                            } else {
+                                put(r, a + i, null);
+                            }
+                        }
+                    }
+                }
+                case Ops.EVGET -> eventPart(ins >>> 16, a);
+                case Ops.EMIT -> emit(ins >>> 24, a, ins >>> 16 & 0xff);
+                case Ops.AGG -> aggregate(a, ins >>> 16);
+                case Ops.TAGG -> aggregateSlot(a, ins >>> 16);
+            default -> throw new KtapError("internal error: unknown opcode " + (ins & 0xff));
         }
     }
 
@@ -1046,17 +1061,6 @@ public final class KtapVm implements Heap {
         int line = fn == null ? 0 : fn.line(pc);
         sink.accept(new TraceOutput.RuntimeError(kernel.cpu(), kernel.traceClockNanos(), message, chunk.source(), line));
         return Outcome.ERROR;
-    }
-
-    /** After a native call left {@code count} results at {@code dst}: pad to {@code want}, or set top. */
-    private void finishResults(int dst, int count, int want) {
-        if (want < 0) {
-            top = dst + count;
-        } else {
-            for (int i = count; i < want; i++) {
-                sr[dst + i] = null;
-            }
-        }
     }
 
     private static long pow(long x, long e) {
@@ -1479,10 +1483,5 @@ public final class KtapVm implements Heap {
         collect();
         return Map.of("tables", (long) tableCount, "entries", (long) entryCount, "closures", (long) closureCount,
                 "strings", stringBytes);
-    }
-
-    /** Decodes an instruction for messages. */
-    static String describe(int ins) {
-        return "op " + Ins.op(ins) + " a " + Ins.a(ins);
     }
 }

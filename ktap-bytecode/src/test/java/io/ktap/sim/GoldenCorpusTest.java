@@ -22,7 +22,7 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * The golden corpus ({@code ktap-compiler/src/test/resources/corpus/valid}) on the Java VM and the
- * simulated kernel: every script runs under {@link #WORKLOAD} and its whole text output (printed
+ * simulated kernel: every script runs under {@link #workload(SimSession)} and its whole text output (printed
  * text and {@code error:} lines) must equal {@code NAME.out} byte for byte.
  *
  * <p>Run with {@code -Dktap.corpus.update=true} to rewrite the {@code .out} files from the VM's
@@ -32,11 +32,13 @@ class GoldenCorpusTest {
 
     static final Path CORPUS = Path.of(System.getProperty("ktap.corpus", "../ktap-compiler/src/test/resources/corpus"));
 
+    private static final long USER_TEXT = 0x401126;
+
     /**
      * The corpus workload, the same for every script and every engine: the main chunk runs, then
-     * these events happen (in this order, the clock starting 100 s after boot), then the end blocks
-     * run. User memory holds
-     * {@code "/etc/passwd"} at 0x7000.
+     * these events happen (in this order, the clock starting 100 s after boot, each followed by a
+     * 1 ms advance of the clock, which fires the timers that fall due), then the end blocks run.
+     * User memory holds {@code "/etc/passwd"} at 0x7000.
      *
      * <ol>
      * <li>task cat-4242 (uid 1000) on CPU 1: {@code sys_enter_open} (filename 0x7000, flags 0),
@@ -52,10 +54,6 @@ class GoldenCorpusTest {
      * <li>the clock advances 10 ms, firing the timers that fall due</li>
      * </ol>
      */
-    static final String WORKLOAD = "see the Javadoc";
-
-    private static final long USER_TEXT = 0x401126;
-
     static void workload(SimSession s) {
         SimKernel k = s.kernel();
         SimTask cat = SimTask.of(4242, "cat").uid(1000);

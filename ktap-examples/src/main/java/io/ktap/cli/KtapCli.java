@@ -234,11 +234,9 @@ public final class KtapCli {
         }
         RecordWriter writer = RecordWriter.of(o.format(), data, err, o.timestamps());
         AtomicBoolean failed = new AtomicBoolean();
-        Workload workload = null;
         try {
             if (!o.command().isEmpty()) {
-                workload = Workload.spawn(o.command());
-                options = options.pid(Math.toIntExact(workload.pid()));
+                options = options.command(o.command());
             }
             try (TraceSession session = backend.open(TraceProgram.of(program), options)) {
                 session.onEvent(record -> {
@@ -250,27 +248,14 @@ public final class KtapCli {
                 if (simulated) {
                     // No real events reach the simulated kernel: run the main chunk, then the end block.
                     session.startAsync();
-                    if (workload != null) {
-                        workload.release();
-                        workload.waitFor();
-                    }
                 } else {
-                    traceLive(o, program, session, workload, writer);
+                    traceLive(o, program, session, writer);
                 }
             }
         } catch (TraceException e) {
             err.println("ktap: " + e.getMessage());
             failed.set(true);
-        } catch (IOException e) {
-            err.println("ktap: " + e.getMessage());
-            failed.set(true);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            failed.set(true);
         } finally {
-            if (workload != null) {
-                workload.close();
-            }
             writer.flush();
             if (file != null) {
                 data.close();
@@ -279,9 +264,8 @@ public final class KtapCli {
         return failed.get() ? ExitStatus.RUNTIME_ERROR : ExitStatus.OK;
     }
 
-    /** Runs a session on a real kernel until exit(), an error, the workload's exit, or Ctrl-C. */
-    private void traceLive(RunOptions o, Program program, TraceSession session, Workload workload,
-            RecordWriter writer) throws IOException, InterruptedException {
+    /** Runs a session on a real kernel until exit(), an error, the command's exit, or Ctrl-C. */
+    private void traceLive(RunOptions o, Program program, TraceSession session, RecordWriter writer) {
         // Output is buffered for throughput; a live trace still shows it within a tenth of a second.
         ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ktap-flush");
@@ -308,13 +292,7 @@ public final class KtapCli {
                 err.println("Tracing... Hit Ctrl-C to end.");
             }
             try {
-                if (workload == null) {
-                    session.start();
-                } else {
-                    session.startAsync();
-                    workload.release();
-                    workload.waitFor();
-                }
+                session.start();
             } catch (IllegalStateException closedBeforeStart) {
                 if (!interrupted.get()) {
                     throw closedBeforeStart;
@@ -332,9 +310,9 @@ public final class KtapCli {
     }
 
     /**
-     * The backend {@code --backend} names. {@code auto} is the kernel module, else the host; on a
-     * host where neither can run, the command falls back to the simulated kernel and says so,
-     * so that every script still compiles and runs its main chunk and end block.
+     * The backend {@code --backend} names. {@code auto} is the kernel module, else the host; where
+     * neither can run, the cause is reported (the simulated kernel is never picked silently:
+     * a trace that sees no events must not look like a quiet host).
      */
     private TraceBackend selectBackend(RunOptions o) {
         TraceBackend backend = backends.apply(o.backend().optionName());
@@ -343,15 +321,11 @@ public final class KtapCli {
         }
         String cause = backend.unavailabilityCause().orElse("unavailable");
         if (o.backend() == Backend.AUTO) {
-            TraceBackend sim = backends.apply(Backends.SIM);
-            if (sim.isAvailable()) {
-                err.println("ktap: " + cause);
-                err.println("ktap: running on the simulated kernel instead (--backend sim): "
-                        + "the main chunk and the end block run, no real event fires");
-                return sim;
-            }
+            err.println("ktap: " + cause);
+            err.println("ktap: (--backend sim runs the script on the simulated kernel)");
+        } else {
+            err.println("ktap: backend " + o.backend().optionName() + " cannot run here: " + cause);
         }
-        err.println("ktap: backend " + o.backend().optionName() + " cannot run here: " + cause);
         return null;
     }
 

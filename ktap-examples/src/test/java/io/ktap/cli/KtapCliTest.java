@@ -76,7 +76,8 @@ class KtapCliTest {
             case "kernel" -> kernel;
             case "host" -> host;
             case "auto" -> kernel.isAvailable() ? kernel : host.isAvailable() ? host
-                    : RecordingBackend.unavailable("auto", "no backend can trace this host");
+                    : RecordingBackend.unavailable("auto", "no backend can trace this host: kernel: "
+                            + kernel.unavailabilityCause().orElseThrow() + "; host: " + host.unavailabilityCause().orElseThrow());
             default -> throw new AssertionError(name);
         }, new TracefsEvents(List.of(tracefs)), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
@@ -267,11 +268,12 @@ class KtapCliTest {
     }
 
     @Test
-    void autoFallsBackToTheSimulatorAndSaysSoWhenNoLiveBackendCanRun() throws IOException {
-        assertEquals(ExitStatus.OK, run(script("ok").toString()));
-        assertEquals("hello\n" + HIST.text(), out());
-        assertEquals("ktap: no backend can trace this host\nktap: running on the simulated kernel instead "
-                + "(--backend sim): the main chunk and the end block run, no real event fires\n", err());
+    void autoWithoutALiveBackendSaysWhyAndExitsOne() throws IOException {
+        assertEquals(ExitStatus.RUNTIME_ERROR, run(script("ok").toString()));
+        assertEquals("", out());
+        assertEquals("ktap: no backend can trace this host: kernel: the ktapvm module is not loaded; host: no perf access\n"
+                + "ktap: (--backend sim runs the script on the simulated kernel)\n", err());
+        assertTrue(sim.opened.isEmpty(), "auto never picks the simulated kernel");
     }
 
     @Test
@@ -318,13 +320,14 @@ class KtapCliTest {
     }
 
     @Test
-    void theCommandOfDashDashRunsAndIsTracedByItsPid() throws IOException {
-        Path marker = dir.resolve("ran");
-        assertEquals(ExitStatus.OK, run("--backend", "sim", "-q", script("ok").toString(), "--",
-                "/bin/sh", "-c", "echo $$ > " + marker));
-        int tracedPid = sim.opened.get(0).pid().orElseThrow();
-        assertEquals(String.valueOf(tracedPid), Files.readString(marker).strip(),
-                "the traced pid is the command's own, kept across the exec");
+    void theCommandOfDashDashIsHandedToTheBackend() throws IOException {
+        RecordingBackend live = new RecordingBackend("host", List.of(), List.of());
+        host = live;
+        assertEquals(ExitStatus.OK, run("--backend", "host", "-q", script("ok").toString(), "--",
+                "/bin/sh", "-c", "exit 0"));
+        assertEquals(List.of("/bin/sh", "-c", "exit 0"), live.opened.get(0).command(),
+                "the backend starts the command, so that it traces it from its exec on");
+        assertTrue(live.opened.get(0).pid().isEmpty());
     }
 
     @Test

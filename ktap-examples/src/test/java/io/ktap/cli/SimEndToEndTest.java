@@ -2,11 +2,9 @@ package io.ktap.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ktap.trace.Backends;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -100,16 +98,11 @@ class SimEndToEndTest {
     }
 
     @Test
-    void theCommandAfterDashDashRunsToItsEnd() {
-        assertEquals(ExitStatus.OK, ktap("--backend", "sim", "-e", "trace_end { print(\"done\") }", "--", "/bin/true"));
-        assertEquals("done\n", out());
-    }
-
-    @Test
-    void theReadmeMainCommandFallsBackToTheSimulatorWhereNoLiveBackendRuns() {
-        assumeFalse(Backends.auto().isAvailable(), "a live backend runs here: the command traces for real");
-        assertEquals(ExitStatus.OK, ktap(SCRIPTS.resolve("syscalls-hist.kp").toString()));
-        assertEquals("                          value ------------- Distribution ------------- count\n", out());
-        assertTrue(err().contains("ktap: running on the simulated kernel instead (--backend sim)"), err());
+    void theSimulatorRefusesACommandItCannotTrace() {
+        assertEquals(ExitStatus.RUNTIME_ERROR,
+                ktap("--backend", "sim", "-e", "trace_end { print(\"done\") }", "--", "/bin/true"));
+        assertEquals("", out());
+        assertTrue(err().contains("the simulated kernel runs no real process, so it cannot trace the command /bin/true"),
+                err());
     }
 }

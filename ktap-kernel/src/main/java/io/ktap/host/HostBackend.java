@@ -101,8 +101,14 @@ public final class HostBackend implements TraceBackend {
      */
     @Override
     public HostSession open(TraceProgram program, TraceOptions options) {
-        HostOptions target = options.pid().isPresent() ? HostOptions.process(requirePid(options))
-                : HostOptions.systemWide();
+        HostOptions target;
+        if (options.hasCommand()) {
+            target = HostOptions.command(new ProcessBuilder(options.command()).inheritIO());
+        } else if (options.pid().isPresent()) {
+            target = HostOptions.process(requirePid(options));
+        } else {
+            target = HostOptions.systemWide();
+        }
         return open(program, options, target);
     }
 
@@ -115,12 +121,14 @@ public final class HostBackend implements TraceBackend {
      * Starts {@code command} held before its exec and loads {@code program} to trace it (and the
      * children it forks) from that exec on; the session ends when they have all exited. The
      * command runs when the session starts; it is killed if the session closes before.
-     * {@link TraceOptions#pid()} must be empty.
+     * {@link TraceOptions#pid()} and {@link TraceOptions#command()} must be empty: this is the
+     * form of {@code TraceOptions.command(argv)} for a command that needs its own environment,
+     * directory or redirections.
      */
     public HostSession openCommand(TraceProgram program, TraceOptions options, ProcessBuilder command) {
         Objects.requireNonNull(command, "command");
-        if (options.pid().isPresent()) {
-            throw new IllegalArgumentException("a command and a pid cannot both be traced");
+        if (options.pid().isPresent() || options.hasCommand()) {
+            throw new IllegalArgumentException("a command cannot be traced together with a pid or another command");
         }
         return open(program, options, HostOptions.command(command));
     }

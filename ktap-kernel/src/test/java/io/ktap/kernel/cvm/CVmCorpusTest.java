@@ -22,8 +22,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The golden corpus on both VMs: every valid script's main chunk, its handlers on simulated
- * events and its end blocks give the same records on the C VM as on the Java VM, and the Java
- * VM's output equals the script's {@code .out} file when the corpus has one.
+ * events and its end blocks give the same records on the C VM as on the Java VM.
+ *
+ * <p>The events here are this test's own ({@link #firings}: three per probe, fired straight at the
+ * probe's handler), not the corpus workload of the {@code .out} files, which the sim backend
+ * dispatches by event name (ktap-bytecode's {@code GoldenCorpusTest} checks the Java VM against
+ * those); so the two VMs are compared with each other, never with a {@code .out} file.
  */
 class CVmCorpusTest {
 
@@ -50,10 +54,6 @@ class CVmCorpusTest {
         }
         assertEquals(r.javaOutcomes().stream().map(Enum::name).toList(),
                 r.cOutcomes().stream().map(Enum::name).toList(), name + ": outcomes");
-        Path expected = script.resolveSibling(name.replaceAll("\\.kp$", ".out"));
-        if (Files.exists(expected)) {
-            assertEquals(Files.readString(expected), r.cText(), name + ": differs from " + expected.getFileName());
-        }
     }
 
     /** Three events for every probe whose event the simulated kernel knows. */
