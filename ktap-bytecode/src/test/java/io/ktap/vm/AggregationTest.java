@@ -48,6 +48,18 @@ class AggregationTest {
     }
 
     @Test
+    void sessionsDeliverAggregationTextToOnPrint() {
+        SimSession s = new io.ktap.sim.SimBackend(new io.ktap.sim.SimKernel()).open(Scripts.program("c = count()\nprint(c)"),
+                io.ktap.trace.TraceOptions.defaults());
+        StringBuilder printed = new StringBuilder();
+        s.onPrint(printed::append);
+        s.start();
+        assertEquals("@c: 1\n", printed.toString());
+        assertEquals("@c: 1\n", s.printed());
+        assertEquals(1, s.aggregations().size());
+    }
+
+    @Test
     void scalarKinds() {
         assertEquals("""
                 @c: 4
