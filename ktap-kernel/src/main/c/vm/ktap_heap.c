@@ -467,6 +467,10 @@ static void mark_obj(struct gc_state *gs, struct ktap_gc *o)
 	case KGC_BFUNC:
 		gray_push(gs, o);
 		break;
+	case KGC_AGG:
+		if (gs->count)
+			gs->entries += ((struct ktap_agg *)o)->spec->quota;
+		break;
 	default:
 		break;
 	}

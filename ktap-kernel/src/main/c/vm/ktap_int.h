@@ -26,6 +26,7 @@ enum ktap_tag {
 	KT_FUNC,	/* a closure */
 	KT_BFUNC,	/* a bound builtin (the early API's e.tostring) */
 	KT_EVENT,	/* the event object (the early API's fn(e)) */
+	KT_AGG,		/* an aggregation (AGG, TAGG) */
 };
 
 struct ktap_gc;
@@ -35,6 +36,7 @@ struct ktap_closure;
 struct ktap_upval;
 struct ktap_evobj;
 struct ktap_bfunc;
+struct ktap_agg;
 
 struct ktap_value {
 	union {
@@ -46,6 +48,7 @@ struct ktap_value {
 		struct ktap_closure *cl;
 		struct ktap_evobj *ev;
 		struct ktap_bfunc *bf;
+		struct ktap_agg *ag;
 	} v;
 	u32 tag;
 	u32 aux;	/* table entries keep the key's hash here */
@@ -60,6 +63,7 @@ enum ktap_gc_type {
 	KGC_EVOBJ,
 	KGC_BFUNC,
 	KGC_BLOCK,	/* a table's entry or index array (owned, not in the list) */
+	KGC_AGG,
 };
 
 #define KGC_FLAG_CONST	1	/* a chunk constant: not in the heap, never counted */
@@ -145,6 +149,30 @@ struct ktap_bfunc {
 	struct ktap_value recv;
 };
 
+/* An aggregation descriptor (the chunk's AGGREGATIONS section). */
+struct ktap_agg_spec {
+	const char *name;
+	u32 name_len;
+	u32 kind;		/* enum ktap_agg_kind */
+	s64 min, max, step;	/* lhist's bounds, else 0 */
+	u32 nbuckets;		/* hist 65, lhist (max - min) / step + 2, else 0 (set by the verifier) */
+	u32 quota;		/* table entries an aggregation counts: 1 + nbuckets / 8 rounded up */
+};
+
+/*
+ * An aggregation (io.ktap.vm.KAgg): every kind keeps the number of updates,
+ * the wrapping total, the smallest and the largest value; histograms their
+ * buckets, inline.  Counted against the entry quota as spec->quota entries.
+ */
+struct ktap_agg {
+	struct ktap_gc gc;
+	const struct ktap_agg_spec *spec;
+	u64 count;
+	u64 sum;		/* wrapping: unsigned arithmetic */
+	s64 min, max;
+	u64 buckets[];
+};
+
 struct ktap_proto {
 	const char *name;
 	u32 name_len;
@@ -221,6 +249,8 @@ struct ktap_chunk {
 	struct ktap_probe *probes;
 	u32 nschemas;
 	struct ktap_schema *schemas;
+	u32 naggs;
+	struct ktap_agg_spec *aggs;
 	s32 arg_slot;		/* the global `arg`, or -1 */
 	void *mem;		/* the allocation holding all of the above */
 };
@@ -380,6 +410,33 @@ int ktap_tab_add(struct ktap_vm *vm, struct ktap_tab *t, const struct ktap_value
 void ktap_tab_clear(struct ktap_vm *vm, struct ktap_tab *t);
 s64 ktap_tab_next(const struct ktap_tab *t, s64 cursor);
 void ktap_tab_free_arrays(struct ktap_vm *vm, struct ktap_tab *t);
+
+/* ---- aggregations (ktap_agg.c) ---- */
+int ktap_agg_update(struct ktap_vm *vm, const struct ktap_agg_spec *spec, struct ktap_value *slot,
+		    const struct ktap_value *v);
+int ktap_agg_table(struct ktap_vm *vm, const struct ktap_agg_spec *spec, struct ktap_value *r);
+/* count, sum, min, max, avg: their value; false for stats and histograms. */
+bool ktap_agg_scalar(const struct ktap_agg *g, s64 *out);
+/* The signature for messages and display: count(), lhist(0, 100, 10). */
+u32 ktap_agg_signature(const struct ktap_agg_spec *spec, char *buf, u32 size);
+
+/*
+ * The buckets of an aggregation: 65 for hist, (max - min) / step + 2 for an
+ * lhist with valid bounds (V31), 0 for the other kinds and invalid bounds.
+ */
+static inline u32 ktap_agg_nbuckets(u32 kind, s64 min, s64 max, s64 step)
+{
+	u64 span;
+
+	if (kind == KTAP_AGG_HIST)
+		return KTAP_HIST_BUCKETS;
+	if (kind != KTAP_AGG_LHIST || step < 1 || min >= max)
+		return 0;
+	span = (u64)max - (u64)min;
+	if (span % (u64)step || span / (u64)step > KTAP_LHIST_MAX_BUCKETS)
+		return 0;
+	return (u32)(span / (u64)step) + 2;
+}
 
 /* ---- the interpreter (ktap_vm.c) ---- */
 int ktap_execute(struct ktap_vm *vm, struct ktap_closure *cl, const struct ktapvm_event *ev,

@@ -126,6 +126,25 @@ static void display(struct ktap_vm *vm, const struct ktap_value *v, struct ktap_
 	case KT_BFUNC:
 		buf_str(b, "builtin: tostring");
 		break;
+	case KT_AGG: {
+		const struct ktap_agg *g = v->v.ag;
+		char sig[96];
+		s64 x;
+
+		if (ktap_agg_scalar(g, &x)) {
+			buf_mem(b, num, ktap_fmt_s64(num, x));
+		} else if (g->spec->kind == KTAP_AGG_STATS) {
+			buf_str(b, "count ");
+			buf_mem(b, num, ktap_fmt_s64(num, (s64)g->count));
+			buf_str(b, ", average ");
+			buf_mem(b, num, ktap_fmt_s64(num, g->count ? (s64)g->sum / (s64)g->count : 0));
+			buf_str(b, ", total ");
+			buf_mem(b, num, ktap_fmt_s64(num, (s64)g->sum));
+		} else {
+			buf_mem(b, sig, ktap_agg_signature(g->spec, sig, sizeof(sig)));
+		}
+		break;
+	}
 	case KT_EVENT: {
 		const struct ktapvm_event *ev = live_event(vm, v->v.ev);
 		const char *t;
@@ -234,7 +253,146 @@ static int event_name(struct ktap_vm *vm, const struct ktapvm_event *ev, struct 
 	return 0;
 }
 
+/* ---- aggregations ------------------------------------------------------------------- */
+
+static bool same_shape(const struct ktap_agg_spec *a, const struct ktap_agg_spec *b)
+{
+	return a->kind == b->kind && a->min == b->min && a->max == b->max && a->step == b->step;
+}
+
+/* Whether print(v) writes an aggregation record: an aggregation, or a table of aggregations of one shape. */
+static bool agg_printable(const struct ktap_value *v)
+{
+	const struct ktap_agg_spec *first = NULL;
+	const struct ktap_tab *t;
+	u32 i;
+
+	if (v->tag == KT_AGG)
+		return true;
+	if (v->tag != KT_TAB || !v->v.t->live)
+		return false;
+	t = v->v.t;
+	for (i = 0; i < t->used; i++) {
+		const struct ktap_value *e = &t->ent[i].v;
+
+		if (e->tag == KT_NIL)
+			continue;
+		if (e->tag != KT_AGG || (first && !same_shape(first, e->v.ag->spec)))
+			return false;
+		if (!first)
+			first = e->v.ag->spec;
+	}
+	return true;
+}
+
+static void buf_pad8(struct ktap_buf *b)
+{
+	while (b->len & 7)
+		buf_ch(b, 0);
+}
+
+/* One entry of an aggregation record: flags, key, count, sum, min, max, the non-empty bucket span. */
+static void agg_entry(struct ktap_vm *vm, const struct ktap_value *key, const struct ktap_agg *g,
+		      struct ktap_buf *b)
+{
+	u32 head[2] = { key ? 1u : 0u, 0 };
+	u32 at = b->len, first = 0, last, n = g->spec->nbuckets, span[2];
+	s64 stats[4] = { (s64)g->count, (s64)g->sum, g->min, g->max };
+
+	buf_mem(b, (const char *)head, 8);
+	if (key) {
+		display(vm, key, b);
+		if (b->overflow)
+			return;
+		head[1] = b->len - at - 8;
+		memcpy(b->p + at + 4, &head[1], 4);
+	}
+	buf_pad8(b);
+	buf_mem(b, (const char *)stats, sizeof(stats));
+	while (first < n && !g->buckets[first])
+		first++;
+	last = n;
+	while (last > first && !g->buckets[last - 1])
+		last--;
+	span[0] = first < last ? first : 0;
+	span[1] = last - first;
+	buf_mem(b, (const char *)span, 8);
+	if (span[1])
+		buf_mem(b, (const char *)&g->buckets[first], span[1] * 8);
+}
+
+/*
+ * The AGGREGATION record (the kernel module guide's ring section): u32 kind,
+ * u32 entries, i64 min, max, step, u32 name length, the name, padding to 8,
+ * then the entries in the table's order.
+ */
+static int print_aggregation(struct ktap_vm *vm, const struct ktap_value *v)
+{
+	struct ktap_buf b = { vm->scratch, 0, vm->scratch_size, false };
+	const struct ktap_agg_spec *spec = NULL;
+	u32 head[2], entries = 0, i;
+	s64 bounds[3];
+
+	if (v->tag == KT_AGG) {
+		spec = v->v.ag->spec;
+		entries = 1;
+	} else {
+		for (i = 0; i < v->v.t->used; i++) {
+			if (v->v.t->ent[i].v.tag == KT_NIL)
+				continue;
+			if (!spec)
+				spec = v->v.t->ent[i].v.v.ag->spec;
+			entries++;
+		}
+	}
+	head[0] = spec->kind;
+	head[1] = entries;
+	bounds[0] = spec->min;
+	bounds[1] = spec->max;
+	bounds[2] = spec->step;
+	buf_mem(&b, (const char *)head, 8);
+	buf_mem(&b, (const char *)bounds, sizeof(bounds));
+	buf_mem(&b, (const char *)&spec->name_len, 4);
+	buf_mem(&b, spec->name, spec->name_len);
+	buf_pad8(&b);
+	if (v->tag == KT_AGG) {
+		agg_entry(vm, NULL, v->v.ag, &b);
+	} else {
+		for (i = 0; i < v->v.t->used && !b.overflow; i++) {
+			const struct ktap_tentry *e = &v->v.t->ent[i];
+
+			if (e->v.tag != KT_NIL)
+				agg_entry(vm, &e->k, e->v.v.ag, &b);
+		}
+	}
+	if (b.overflow) {
+		/* Larger than any record: counted as lost, like a full ring. */
+		ktap_write_record(vm, KTAP_REC_AGGREGATION, NULL, vm->scratch_size + 1);
+		return 0;
+	}
+	ktap_write_record(vm, KTAP_REC_AGGREGATION, b.p, b.len);
+	return 0;
+}
+
 /* ---- histogram ---------------------------------------------------------------------- */
+
+/* A histogram row's count: a number, or a count, sum, min, max or avg aggregation's value. */
+static bool hist_count(const struct ktap_value *v, s64 *out)
+{
+	if (v->tag == KT_NUM) {
+		*out = v->v.n;
+		return true;
+	}
+	return v->tag == KT_AGG && ktap_agg_scalar(v->v.ag, out);
+}
+
+static s64 hist_value(const struct ktap_value *v)
+{
+	s64 x = 0;
+
+	hist_count(v, &x);
+	return x;
+}
 
 /* count * 38 / total, exactly, without overflow (Histograms.bar). */
 static u32 hist_bar(s64 count, s64 total)
@@ -264,7 +422,7 @@ static void hist_sort(const struct ktap_tab *t, u32 *idx, u32 *tmp, u32 n)
 			j = mid;
 			k = lo;
 			while (i < mid && j < hi) {
-				if (t->ent[idx[j]].v.v.n > t->ent[idx[i]].v.v.n)
+				if (hist_value(&t->ent[idx[j]].v) > hist_value(&t->ent[idx[i]].v))
 					tmp[k++] = idx[j++];
 				else
 					tmp[k++] = idx[i++];
@@ -296,7 +454,7 @@ static int histogram(struct ktap_vm *vm, struct ktap_tab *t, s64 rows)
 
 		if (e->v.tag == KT_NIL)
 			continue;
-		if (e->v.tag != KT_NUM) {
+		if (!hist_count(&e->v, &v)) {
 			char key[160];
 			u32 kl = ktap_display(vm, &e->k, key, sizeof(key));
 
@@ -308,7 +466,6 @@ static int histogram(struct ktap_vm *vm, struct ktap_tab *t, s64 rows)
 			ktap_err_str(vm, ", not a number");
 			return KTAP_ERR;
 		}
-		v = e->v.v.n;
 		if (v > 0)
 			total = total > KTAP_S64_MAX - v ? KTAP_S64_MAX : total + v;
 		if (n < vm->sortbuf_entries)
@@ -322,7 +479,7 @@ static int histogram(struct ktap_vm *vm, struct ktap_tab *t, s64 rows)
 	for (i = 0; i < shown; i++) {
 		const struct ktap_tentry *e = &t->ent[idx[i]];
 		u32 at, bar;
-		s64 count = e->v.v.n;
+		s64 count = hist_value(&e->v);
 
 		if (b.size - b.len < 16)
 			b.overflow = true;
@@ -651,6 +808,12 @@ int ktap_builtin(struct ktap_vm *vm, u32 id, u32 a, u32 nargs)
 
 	switch (id) {
 	case KTAP_BI_PRINT:
+		if (nargs == 1 && agg_printable(&r[0])) {
+			if (print_aggregation(vm, &r[0]))
+				return KTAP_ERR;
+			set_nil(&r[0]);
+			return 0;
+		}
 		for (i = 0; i < nargs; i++) {
 			if (i)
 				buf_ch(&b, '\t');

@@ -466,6 +466,38 @@ static int read_schema(struct reader *r, struct ktap_schema *s)
 	return 0;
 }
 
+static int read_aggregation(struct reader *r, struct ktap_agg_spec *a)
+{
+	struct ktap_str *name;
+	u32 at, v;
+	u64 x;
+
+	if (rd_string(r, &name))
+		return -1;
+	a->name = name->data;
+	a->name_len = name->len;
+	at = r->pos;
+	if (rd_u8(r, &v))
+		return -1;
+	if (v < 1 || v > KTAP_AGG_KIND_MAX)
+		return fail(r, at, "expected an aggregation kind (1 count .. 8 lhist)", v, true);
+	a->kind = v;
+	if (rd_reserved(r, 3))
+		return -1;
+	if (rd_u64(r, &x))
+		return -1;
+	a->min = (s64)x;
+	if (rd_u64(r, &x))
+		return -1;
+	a->max = (s64)x;
+	if (rd_u64(r, &x))
+		return -1;
+	a->step = (s64)x;
+	a->nbuckets = ktap_agg_nbuckets(a->kind, a->min, a->max, a->step);
+	a->quota = 1 + (a->nbuckets + 7) / 8;
+	return 0;
+}
+
 static int parse(struct reader *r, struct ktap_chunk *c)
 {
 	static const u8 magic[8] = { 0x1b, 'K', 'T', 'A', 'P', 'V', 'M', '\n' };
@@ -483,8 +515,8 @@ static int parse(struct reader *r, struct ktap_chunk *c)
 	r->pos = 8;
 	if (rd_u16(r, &v))
 		return -1;
-	if (v != 1)
-		return fail(r, 8, "expected format version 1", v, true);
+	if (v != 2)
+		return fail(r, 8, "expected format version 2", v, true);
 	if (rd_u16(r, &v))
 		return -1;
 	if (v != HEADER_SIZE)
@@ -599,6 +631,18 @@ static int parse(struct reader *r, struct ktap_chunk *c)
 		return fail(r, r->pos, "out of memory", 0, false);
 	for (i = 0; i < n; i++)
 		if (read_schema(r, &c->schemas[i]))
+			return -1;
+	if (leave(r))
+		return -1;
+
+	if (enter(r, 9) || rd_count(r, 32, &n, "count of aggregations needs more bytes than remain"))
+		return -1;
+	c->naggs = n;
+	c->aggs = lalloc(r, (size_t)n * sizeof(*c->aggs) + 1);
+	if (!c->aggs)
+		return fail(r, r->pos, "out of memory", 0, false);
+	for (i = 0; i < n; i++)
+		if (read_aggregation(r, &c->aggs[i]))
 			return -1;
 	if (leave(r))
 		return -1;

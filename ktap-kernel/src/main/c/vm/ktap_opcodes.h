@@ -28,6 +28,7 @@
 #define KTAP_OPND_PRI	13
 #define KTAP_OPND_EVENT	14
 #define KTAP_OPND_SCHEMA	15
+#define KTAP_OPND_AGG	16
 
 /*
  * X(name, code, format, a, b, c, d): every opcode, in code order.
@@ -78,9 +79,11 @@
 	X(RET, 42, AD, BASE, NONE, NONE, COUNT) \
 	X(VARG, 43, AD, BASE, NONE, NONE, COUNT) \
 	X(EVGET, 44, AD, DST, NONE, NONE, EVENT) \
-	X(EMIT, 45, ABC, BASE, COUNT, SCHEMA, NONE)
+	X(EMIT, 45, ABC, BASE, COUNT, SCHEMA, NONE) \
+	X(AGG, 46, AD, BASE, NONE, NONE, AGG) \
+	X(TAGG, 47, AD, BASE, NONE, NONE, AGG)
 
-#define KTAP_OP_COUNT	46
+#define KTAP_OP_COUNT	48
 
 enum ktap_opcode {
 	KTAP_OP_MOV = 0,
@@ -129,11 +132,13 @@ enum ktap_opcode {
 	KTAP_OP_VARG = 43,
 	KTAP_OP_EVGET = 44,
 	KTAP_OP_EMIT = 45,
+	KTAP_OP_AGG = 46,
+	KTAP_OP_TAGG = 47,
 };
 
 /*
- * X(name, id, "qualified name", min_args, max_args): every builtin;
- * max_args is -1 for a variadic builtin.
+ * X(name, id, "qualified name", min_args, max_args): every builtin CALLB may name
+ * (not the aggregation functions); max_args is -1 for a variadic builtin.
  */
 #define KTAP_BUILTINS(X) \
 	X(PRINT, 1, "print", 0, -1) \
@@ -229,5 +234,34 @@ enum ktap_builtin {
 	KTAP_BI_NET_IP_SOCK_DADDR = 71,
 	KTAP_BI_NET_FORMAT_IP_ADDR = 72,
 };
+
+/*
+ * X(name, code, "function"): the aggregation kinds (io.ktap.trace.AggregationKind),
+ * the kind byte of the AGGREGATIONS section and of aggregation ring records.
+ */
+#define KTAP_AGGREGATIONS(X) \
+	X(COUNT, 1, "count") \
+	X(SUM, 2, "sum") \
+	X(MIN, 3, "min") \
+	X(MAX, 4, "max") \
+	X(AVG, 5, "avg") \
+	X(STATS, 6, "stats") \
+	X(HIST, 7, "hist") \
+	X(LHIST, 8, "lhist")
+
+enum ktap_agg_kind {
+	KTAP_AGG_COUNT = 1,
+	KTAP_AGG_SUM = 2,
+	KTAP_AGG_MIN = 3,
+	KTAP_AGG_MAX = 4,
+	KTAP_AGG_AVG = 5,
+	KTAP_AGG_STATS = 6,
+	KTAP_AGG_HIST = 7,
+	KTAP_AGG_LHIST = 8,
+};
+
+#define KTAP_AGG_KIND_MAX	8
+#define KTAP_HIST_BUCKETS	65
+#define KTAP_LHIST_MAX_BUCKETS	1000
 
 #endif /* KTAP_OPCODES_H */

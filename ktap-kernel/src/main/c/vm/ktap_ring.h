@@ -37,6 +37,7 @@ enum ktap_rec_type {
 	KTAP_REC_ERROR = 4,	/* u32 line, message bytes */
 	KTAP_REC_LOST = 5,	/* u64 records dropped before this one */
 	KTAP_REC_EXIT = 6,	/* s64 exit status */
+	KTAP_REC_AGGREGATION = 7,	/* print of an aggregation: see the ring section of the guide */
 };
 
 struct ktap_rec_hdr {

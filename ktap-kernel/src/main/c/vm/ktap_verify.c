@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ktap_verify.c - the verifier: rules V1-V29 of bytecode.md section 6, in the
+ * ktap_verify.c - the verifier: rules V1-V31 of bytecode.md section 6, in the
  * order io.ktap.bytecode.Verifier checks them, so both report the same first
  * violation.  The operand rules are driven by the roles in the generated
  * opcode table, as the Java verifier's are driven by Opcode's roles.
@@ -216,6 +216,10 @@ static int field(struct vstate *v, u32 index, const struct ktap_proto *p, u32 pc
 		if (x >= c->nschemas)
 			return fail(v, "V19", index, pc, "schema index out of range");
 		break;
+	case KTAP_OPND_AGG:
+		if (x >= c->naggs)
+			return fail(v, "V30", index, pc, "aggregation index out of range");
+		break;
 	default:
 		break;
 	}
@@ -323,6 +327,10 @@ static int instruction(struct vstate *v, u32 index, const struct ktap_proto *p, 
 		if (b > 0)
 			return within(v, index, pc, a + b - 1, fs);
 		break;
+	case KTAP_OP_AGG:
+		return within(v, index, pc, a + 1, fs);
+	case KTAP_OP_TAGG:
+		return within(v, index, pc, a + 2, fs);
 	default:
 		break;
 	}
@@ -425,6 +433,20 @@ static int schemas(struct vstate *v)
 	return 0;
 }
 
+static int aggregations(struct vstate *v)
+{
+	u32 i;
+
+	for (i = 0; i < v->c->naggs; i++) {
+		const struct ktap_agg_spec *a = &v->c->aggs[i];
+		bool ok = a->kind == KTAP_AGG_LHIST ? a->nbuckets > 0 : !a->min && !a->max && !a->step;
+
+		if (!ok)
+			return fail(v, "V31", -1, -1, "an aggregation has invalid bounds");
+	}
+	return 0;
+}
+
 static int verify_rules(struct vstate *v)
 {
 	const struct ktap_chunk *c = v->c;
@@ -438,6 +460,8 @@ static int verify_rules(struct vstate *v)
 		return fail(v, "V3", -1, -1, "expected at most 65536 globals");
 	if (c->nschemas > 256)
 		return fail(v, "V3", -1, -1, "expected at most 256 schemas");
+	if (c->naggs > (1u << 16))
+		return fail(v, "V3", -1, -1, "expected at most 65536 aggregations");
 	if (c->protos[0].parent >= 0 || c->protos[0].nparams || c->protos[0].variadic)
 		return fail(v, "V4", 0, -1, "the main chunk must be a root with no parameters and no varargs");
 	for (i = 0; i < c->nprotos; i++)
@@ -448,7 +472,9 @@ static int verify_rules(struct vstate *v)
 	for (i = 0; i < c->nend; i++)
 		if (root_entry(v, "V27", c->end[i]))
 			return -1;
-	return schemas(v);
+	if (schemas(v))
+		return -1;
+	return aggregations(v);
 }
 
 int ktap_chunk_verify_policy(const struct ktap_chunk *c, bool kernel, char *err, size_t err_size)

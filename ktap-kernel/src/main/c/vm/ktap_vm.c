@@ -25,6 +25,7 @@ static const char *const type_names[] = {
 	[KT_FUNC] = "function",
 	[KT_BFUNC] = "function",
 	[KT_EVENT] = "event",
+	[KT_AGG] = "aggregation",
 };
 
 const char *ktap_typename(const struct ktap_value *v)
@@ -500,6 +501,14 @@ op_TINCR:
 		goto out_error;
 	}
 	CHECK(ktap_tab_add(vm, R[B].v.t, &R[C], R[A].v.n));
+	DISPATCH();
+
+	/* ---- aggregations ---- */
+op_AGG:
+	CHECK(ktap_agg_update(vm, &vm->chunk.aggs[D], &R[A], &R[A + 1]));
+	DISPATCH();
+op_TAGG:
+	CHECK(ktap_agg_table(vm, &vm->chunk.aggs[D], &R[A]));
 	DISPATCH();
 
 	/* ---- arithmetic ---- */

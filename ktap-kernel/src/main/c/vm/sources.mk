@@ -6,7 +6,7 @@
 # compiles KTAPVM_USER_SRCS into libktapvm.so for tests.  One list, two builds;
 # add new core files to KTAPVM_COMMON_SRCS only.
 
-KTAPVM_COMMON_SRCS := ktap_api.c ktap_heap.c ktap_lib.c ktap_load.c \
+KTAPVM_COMMON_SRCS := ktap_agg.c ktap_api.c ktap_heap.c ktap_lib.c ktap_load.c \
 		      ktap_printf.c ktap_ring.c ktap_table.c ktap_verify.c ktap_vm.c
 
 KTAPVM_CORE_SRCS := $(KTAPVM_COMMON_SRCS) ktap_port_kernel.c

@@ -684,4 +684,68 @@ public final class Ktap {
     public static Expr.Call netFormatIpAddr(Object address) {
         return call(Builtin.NET_FORMAT_IP_ADDR, address);
     }
+
+    // ---------------------------------------------------------------- aggregations
+
+    // Valid only as the whole right side of an assignment to one target (Statements#aggregate):
+    // codegen rejects them anywhere else.
+
+    /** {@code count()}: the aggregation counting its updates ({@code s[k] = count()}). */
+    public static Expr.Call count() {
+        return call(Builtin.COUNT);
+    }
+
+    /** {@code sum(value)}: the aggregation totalling its values. */
+    public static Expr.Call sum(Object value) {
+        return call(Builtin.SUM, value);
+    }
+
+    /** {@code min(value)}: the aggregation keeping its smallest value. */
+    public static Expr.Call min(Object value) {
+        return call(Builtin.MIN, value);
+    }
+
+    /** {@code max(value)}: the aggregation keeping its largest value. */
+    public static Expr.Call max(Object value) {
+        return call(Builtin.MAX, value);
+    }
+
+    /** {@code avg(value)}: the aggregation averaging its values (integer division). */
+    public static Expr.Call avg(Object value) {
+        return call(Builtin.AVG, value);
+    }
+
+    /** {@code stats(value)}: the aggregation keeping count, average and total. */
+    public static Expr.Call stats(Object value) {
+        return call(Builtin.STATS, value);
+    }
+
+    /** {@code hist(value)}: the power-of-2 histogram aggregation. */
+    public static Expr.Call hist(Object value) {
+        return call(Builtin.HIST, value);
+    }
+
+    /**
+     * {@code lhist(value, min, max, step)}: the linear histogram aggregation. The bounds must be
+     * integer literals ({@link #lit(long)}) with {@code max - min} a positive multiple of
+     * {@code step}, at most 1000 steps; codegen reports any other.
+     */
+    public static Expr.Call lhist(Object value, Object min, Object max, Object step) {
+        return call(Builtin.LHIST, value, min, max, step);
+    }
+
+    /**
+     * {@code lhist(value, min, max, step)} with checked bounds: {@code max - min} must be a positive
+     * multiple of {@code step}, at most 1000 steps.
+     *
+     * @throws IllegalArgumentException if the bounds are invalid
+     */
+    public static Expr.Call lhist(Object value, long min, long max, long step) {
+        if (io.ktap.trace.AggregationKind.lhistBuckets(min, max, step) < 0) {
+            throw new IllegalArgumentException("lhist bounds " + min + ", " + max + ", " + step
+                    + ": need min < max, step >= 1 dividing max - min, at most "
+                    + io.ktap.trace.AggregationKind.MAX_LHIST_BUCKETS + " steps");
+        }
+        return call(Builtin.LHIST, value, lit(min), lit(max), lit(step));
+    }
 }

@@ -91,6 +91,20 @@ public abstract class Statements<S extends Statements<S>> {
         return stmt(new Stmt.Assign(Span.NONE, List.of(target(target)), List.of(val(value))));
     }
 
+    /**
+     * {@code target = aggregation}: updates the aggregation in a variable or table slot, as in
+     * {@code aggregate(index(name("s"), argname()), count())} for {@code s[argname] = count()}; the
+     * same AST as {@link #set(Expr, Object)}.
+     *
+     * @throws IllegalArgumentException if {@code aggregation} is not a call of an aggregation function
+     */
+    public S aggregate(Expr target, Expr.Call aggregation) {
+        if (!(aggregation.callee() instanceof Expr.Name n) || io.ktap.ast.Builtin.aggregation(n.name()).isEmpty()) {
+            throw new IllegalArgumentException("not an aggregation call: " + aggregation);
+        }
+        return set(target, aggregation);
+    }
+
     /** {@code t1, t2 = e1, e2}: a multiple assignment. */
     public S set(List<? extends Expr> targets, Object... values) {
         targets.forEach(Statements::target);

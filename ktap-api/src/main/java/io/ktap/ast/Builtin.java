@@ -72,19 +72,41 @@ public enum Builtin {
 
     NET_IP_SOCK_SADDR(70, "net", "ip_sock_saddr", 1, 1),
     NET_IP_SOCK_DADDR(71, "net", "ip_sock_daddr", 1, 1),
-    NET_FORMAT_IP_ADDR(72, "net", "format_ip_addr", 1, 1);
+    NET_FORMAT_IP_ADDR(72, "net", "format_ip_addr", 1, 1),
+
+    // Aggregations: only the assignment form {@code target = count()} may use them (see #isAggregation()).
+
+    /** {@code target = count()}: counts updates. */
+    COUNT(80, "count", 0),
+    /** {@code target = sum(v)}: the total of the values. */
+    SUM(81, "sum", 1),
+    /** {@code target = min(v)}: the smallest value. */
+    MIN(82, "min", 1),
+    /** {@code target = max(v)}: the largest value. */
+    MAX(83, "max", 1),
+    /** {@code target = avg(v)}: the average of the values (integer division). */
+    AVG(84, "avg", 1),
+    /** {@code target = stats(v)}: count, average and total. */
+    STATS(85, "stats", 1),
+    /** {@code target = hist(v)}: a power-of-2 histogram. */
+    HIST(86, "hist", 1),
+    /** {@code target = lhist(v, min, max, step)}: a linear histogram; min, max and step are integer literals. */
+    LHIST(87, "lhist", 4);
 
     /** {@link #maxArgs()} of a function taking any number of arguments. */
     public static final int VARIADIC = -1;
 
     private static final Map<String, Builtin> BY_NAME;
+    private static final Map<String, Builtin> AGGREGATIONS;
     private static final Map<Integer, Builtin> BY_ID;
 
     static {
         Map<String, Builtin> byName = new LinkedHashMap<>();
+        Map<String, Builtin> aggregations = new LinkedHashMap<>();
         Map<Integer, Builtin> byId = new LinkedHashMap<>();
         for (Builtin b : values()) {
-            if (byName.put(b.qualifiedName(), b) != null || byId.put(b.id, b) != null) {
+            Map<String, Builtin> names = b.aggregation ? aggregations : byName;
+            if (names.put(b.qualifiedName(), b) != null || byId.put(b.id, b) != null) {
                 throw new ExceptionInInitializerError("duplicate builtin " + b);
             }
             for (String alias : b.aliases) {
@@ -94,6 +116,7 @@ public enum Builtin {
             }
         }
         BY_NAME = Collections.unmodifiableMap(byName);
+        AGGREGATIONS = Collections.unmodifiableMap(aggregations);
         BY_ID = Collections.unmodifiableMap(byId);
     }
 
@@ -104,18 +127,30 @@ public enum Builtin {
     private final int maxArgs;
     private final boolean bareWord;
     private final String[] aliases;
+    private final boolean aggregation;
 
     Builtin(int id, String library, String name, int minArgs, int maxArgs) {
         this(id, library, name, minArgs, maxArgs, false);
     }
 
     Builtin(int id, String library, String name, int minArgs, int maxArgs, boolean bareWord, String... aliases) {
+        this(id, library, name, minArgs, maxArgs, bareWord, false, aliases);
+    }
+
+    /** An aggregation function taking exactly {@code args} arguments. */
+    Builtin(int id, String name, int args) {
+        this(id, null, name, args, args, false, true);
+    }
+
+    Builtin(int id, String library, String name, int minArgs, int maxArgs, boolean bareWord, boolean aggregation,
+            String... aliases) {
         this.id = id;
         this.library = library;
         this.name = name;
         this.minArgs = minArgs;
         this.maxArgs = maxArgs;
         this.bareWord = bareWord;
+        this.aggregation = aggregation;
         this.aliases = aliases;
     }
 
@@ -158,14 +193,35 @@ public enum Builtin {
         return Arrays.asList(aliases.clone());
     }
 
+    /**
+     * Whether this is an aggregation function ({@code count}, {@code sum}, {@code min}, {@code max},
+     * {@code avg}, {@code stats}, {@code hist}, {@code lhist}). Aggregations are not ordinary
+     * builtins: {@link #byName} does not find them, their names stay free for a script's own
+     * variables (a script that declares a variable {@code max} keeps it, and has no {@code max()}
+     * aggregation), and they are valid only as the whole right side of an assignment to one target,
+     * {@code target = count()}, which codegen compiles to {@code AGG}/{@code TAGG}; no {@code CALLB}
+     * may name them.
+     */
+    public boolean isAggregation() {
+        return aggregation;
+    }
+
     /** Whether {@code count} arguments are acceptable. */
     public boolean accepts(int count) {
         return count >= minArgs && (maxArgs == VARIADIC || count <= maxArgs);
     }
 
-    /** The builtin spelled {@code qualifiedName} ({@code "printf"}, {@code "table.new"}), aliases included. */
+    /**
+     * The builtin spelled {@code qualifiedName} ({@code "printf"}, {@code "table.new"}), aliases
+     * included; never an aggregation (see {@link #aggregation(String)}).
+     */
     public static Optional<Builtin> byName(String qualifiedName) {
         return Optional.ofNullable(BY_NAME.get(qualifiedName));
+    }
+
+    /** The aggregation function named {@code name} ({@code "count"}, {@code "lhist"}, ...). */
+    public static Optional<Builtin> aggregation(String name) {
+        return Optional.ofNullable(AGGREGATIONS.get(name));
     }
 
     /** The builtin with the stable id {@code id}. */

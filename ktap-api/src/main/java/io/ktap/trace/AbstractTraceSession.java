@@ -43,7 +43,8 @@ public abstract class AbstractTraceSession implements TraceSession {
     public final TraceSession onPrint(Consumer<String> action) {
         Objects.requireNonNull(action, "action");
         register(out -> {
-            if (out instanceof TraceOutput.Print || out instanceof TraceOutput.Histogram) {
+            if (out instanceof TraceOutput.Print || out instanceof TraceOutput.Histogram
+                    || out instanceof TraceOutput.Aggregation) {
                 action.accept(out.text());
             }
         });

@@ -30,7 +30,8 @@ public interface TraceSession extends AutoCloseable {
 
     /**
      * Receives the program's text output: what {@code print}, {@code printf}, the ansi library and
-     * {@code histogram} write, exactly as written (a {@code print} ends with a newline).
+     * {@code histogram} write, exactly as written (a {@code print} ends with a newline), and
+     * printed aggregations as bpftrace shows them.
      */
     TraceSession onPrint(Consumer<String> action);
 

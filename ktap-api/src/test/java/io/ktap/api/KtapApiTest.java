@@ -355,6 +355,16 @@ class KtapApiTest {
         assertThrows(IllegalArgumentException.class, () -> call(Builtin.EMIT));
     }
 
+    /** Whether {@code m}'s parameters take {@code args} as they are (lhist also has a long-bounds overload). */
+    private static boolean accepts(Method m, Object[] args) {
+        for (int i = 0; i < args.length; i++) {
+            if (!m.getParameterTypes()[i].isInstance(args[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static Expr.Call invoke(List<Method> methods, Object[] args) throws Exception {
         for (Method m : methods) {
             if (m.isVarArgs()) {
@@ -367,7 +377,7 @@ class KtapApiTest {
                 actual[fixed] = Arrays.copyOfRange(args, fixed, args.length);
                 return (Expr.Call) m.invoke(null, actual);
             }
-            if (m.getParameterCount() == args.length) {
+            if (m.getParameterCount() == args.length && accepts(m, args)) {
                 return (Expr.Call) m.invoke(null, args);
             }
         }

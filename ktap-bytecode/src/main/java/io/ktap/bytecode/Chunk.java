@@ -17,9 +17,10 @@ import java.util.Objects;
  * @param endProtos the end blocks ({@code trace_end}), run in order when tracing stops
  * @param probes    the probe table
  * @param schemas   the record schemas of {@link Opcode#EMIT}
+ * @param aggregations the aggregation descriptors of {@link Opcode#AGG} and {@link Opcode#TAGG}
  */
 public record Chunk(String source, Limits limits, List<String> globals, List<Proto> protos, List<Integer> endProtos,
-                    List<ProbeEntry> probes, List<RecordSchema> schemas) {
+                    List<ProbeEntry> probes, List<RecordSchema> schemas, List<AggregationSpec> aggregations) {
 
     /** The index of the main chunk's prototype. */
     public static final int MAIN = 0;
@@ -36,6 +37,13 @@ public record Chunk(String source, Limits limits, List<String> globals, List<Pro
         endProtos = List.copyOf(endProtos);
         probes = List.copyOf(probes);
         schemas = List.copyOf(schemas);
+        aggregations = List.copyOf(aggregations);
+    }
+
+    /** A chunk without aggregations. */
+    public Chunk(String source, Limits limits, List<String> globals, List<Proto> protos, List<Integer> endProtos,
+                 List<ProbeEntry> probes, List<RecordSchema> schemas) {
+        this(source, limits, globals, protos, endProtos, probes, schemas, List.of());
     }
 
     /** The main chunk's prototype. */
@@ -52,11 +60,11 @@ public record Chunk(String source, Limits limits, List<String> globals, List<Pro
     public Chunk withEventIds(int index, List<Long> ids) {
         List<ProbeEntry> p = new ArrayList<>(probes);
         p.set(index, p.get(index).withEventIds(ids));
-        return new Chunk(source, limits, globals, protos, endProtos, p, schemas);
+        return new Chunk(source, limits, globals, protos, endProtos, p, schemas, aggregations);
     }
 
     /** A copy with other limits. */
     public Chunk withLimits(Limits newLimits) {
-        return new Chunk(source, newLimits, globals, protos, endProtos, probes, schemas);
+        return new Chunk(source, newLimits, globals, protos, endProtos, probes, schemas, aggregations);
     }
 }

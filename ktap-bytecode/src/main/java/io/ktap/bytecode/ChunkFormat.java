@@ -9,7 +9,7 @@ public final class ChunkFormat {
     /** The first 8 bytes: ESC, "KTAPVM", LF (the LF catches text-mode mangling, as PNG's does). */
     public static final byte[] MAGIC = {0x1b, 'K', 'T', 'A', 'P', 'V', 'M', '\n'};
     /** The format version this code writes and the only one it reads. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     /** Bytes of the fixed header. */
     public static final int HEADER_SIZE = 24;
     /** The byte-order mark, written little-endian: bytes {@code 04 03 02 01}. */
@@ -28,7 +28,8 @@ public final class ChunkFormat {
     public static final int SECTION_PROBES = 6;
     public static final int SECTION_ENDS = 7;
     public static final int SECTION_SCHEMAS = 8;
-    public static final int SECTION_COUNT = 8;
+    public static final int SECTION_AGGREGATIONS = 9;
+    public static final int SECTION_COUNT = 9;
 
     /** Bytes of the LIMITS payload. */
     public static final int LIMITS_SIZE = 8 + 8 + 7 * 4;
@@ -59,6 +60,7 @@ public final class ChunkFormat {
             case SECTION_PROBES -> "PROBES";
             case SECTION_ENDS -> "ENDS";
             case SECTION_SCHEMAS -> "SCHEMAS";
+            case SECTION_AGGREGATIONS -> "AGGREGATIONS";
             default -> "unknown";
         };
     }

@@ -2,6 +2,7 @@ package io.ktap.bytecode;
 
 import static io.ktap.bytecode.ChunkFormat.NONE;
 
+import io.ktap.trace.AggregationKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32;
@@ -65,7 +66,7 @@ public final class ChunkReader {
         }
         long flags = u32();
         if (flags != 0) {
-            throw new ChunkFormatException(16, "expected flags 0 (none are defined in version 1), found 0x" + Long.toHexString(flags));
+            throw new ChunkFormatException(16, "expected flags 0 (none are defined), found 0x" + Long.toHexString(flags));
         }
         long total = u32();
         if (total != in.length) {
@@ -155,11 +156,27 @@ public final class ChunkReader {
         }
         leave();
 
+        enter(ChunkFormat.SECTION_AGGREGATIONS);
+        n = count(32, "aggregations");
+        List<AggregationSpec> aggregations = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            String name = string();
+            int at = pos;
+            int code = u8();
+            AggregationKind kind = AggregationKind.byCode(code).orElse(null);
+            if (kind == null) {
+                throw new ChunkFormatException(at, "expected an aggregation kind (1 count .. 8 lhist), found " + code);
+            }
+            reserved(3);
+            aggregations.add(new AggregationSpec(name, kind, u64(), u64(), u64()));
+        }
+        leave();
+
         if (pos != crcAt) {
             throw new ChunkFormatException(pos, "expected the CRC-32 trailer after the last section, found "
                     + (crcAt - pos) + " more bytes");
         }
-        return new Chunk(source, limits, globals, protos, ends, probes, schemas);
+        return new Chunk(source, limits, globals, protos, ends, probes, schemas, aggregations);
     }
 
     // ---- sections ---------------------------------------------------------------------------------

@@ -88,6 +88,18 @@ public final class ChunkWriter {
             }
         }
 
+        Out aggregations = new Out();
+        aggregations.u32(c.aggregations().size());
+        for (AggregationSpec a : c.aggregations()) {
+            aggregations.u32(str(a.name()));
+            aggregations.u8(a.kind().code());
+            aggregations.u8(0);
+            aggregations.u16(0);
+            aggregations.u64(a.min());
+            aggregations.u64(a.max());
+            aggregations.u64(a.step());
+        }
+
         Out pool = new Out();
         pool.u32(strings.size());
         for (String s : strings.keySet()) {
@@ -105,6 +117,7 @@ public final class ChunkWriter {
         section(body, ChunkFormat.SECTION_PROBES, probes);
         section(body, ChunkFormat.SECTION_ENDS, ends);
         section(body, ChunkFormat.SECTION_SCHEMAS, schemas);
+        section(body, ChunkFormat.SECTION_AGGREGATIONS, aggregations);
 
         int total = ChunkFormat.HEADER_SIZE + body.size() + ChunkFormat.TRAILER_SIZE;
         Out file = new Out();

@@ -1,5 +1,6 @@
 package io.ktap.bytecode;
 
+import io.ktap.ast.AggregationNames;
 import io.ktap.ast.BinOp;
 import io.ktap.ast.Block;
 import io.ktap.ast.Builtin;
@@ -12,6 +13,7 @@ import io.ktap.ast.Span;
 import io.ktap.ast.Stmt;
 import io.ktap.ast.TableField;
 import io.ktap.ast.UnOp;
+import io.ktap.trace.AggregationKind;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -46,6 +48,8 @@ public final class Codegen {
     public static final int MAX_PROTOS = 1 << 16;
     /** The most globals of one chunk (the D field of GGET). */
     public static final int MAX_GLOBALS = 1 << 16;
+    /** The most aggregation descriptors of one chunk (the D field of AGG). */
+    public static final int MAX_AGGREGATIONS = 1 << 16;
 
     private static final int MULT = -1;
 
@@ -63,6 +67,9 @@ public final class Codegen {
     private final List<RecordSchema> schemas = new ArrayList<>();
     private final Map<String, Integer> schemaIndex = new HashMap<>();
     private final List<Span> schemaFirstUse = new ArrayList<>();
+    private final Map<AggregationSpec, Integer> aggregations = new LinkedHashMap<>();
+    /** Aggregation names the program keeps for its own variables ({@link AggregationNames}). */
+    private Set<String> shadowedAggregations = Set.of();
     private Fn fn;
     /** The statement being compiled, for diagnostics of structural limits. */
     private Span current = Span.NONE;
@@ -127,13 +134,14 @@ public final class Codegen {
             return new CodegenResult(Optional.empty(), g.diagnostics);
         }
         Chunk chunk = new Chunk(Bytes.fromText(program.span().file()), limits, List.copyOf(g.globalSlots.keySet()),
-                g.protos, g.endProtos, g.probes, g.schemas);
+                g.protos, g.endProtos, g.probes, g.schemas, List.copyOf(g.aggregations.keySet()));
         return new CodegenResult(Optional.of(chunk), g.diagnostics);
     }
 
     // ---- program structure ------------------------------------------------------------------------
 
     private void program(Program program) {
+        shadowedAggregations = AggregationNames.shadowedIn(program);
         Fn main = newFn(null, "main", program.span(), false, Role.MAIN);
         fn = main;
         enterScope(false);
@@ -680,6 +688,11 @@ public final class Codegen {
         if (a.targets().size() == 1 && a.values().size() == 1) {
             Expr target = a.targets().get(0);
             Expr value = a.values().get(0);
+            Builtin agg = AggregationNames.called(value, shadowedAggregations);
+            if (agg != null) {
+                aggregate(target, (Expr.Call) value, agg);
+                return;
+            }
             if (target instanceof Expr.Name n && resolve(n.name(), n.span()) instanceof LocalVar l) {
                 exprToLocal(value, l.reg);
                 return;
@@ -697,6 +710,118 @@ public final class Codegen {
         for (int i = 0; i < targets.size(); i++) {
             store(targets.get(i), base + i, a.span());
         }
+    }
+
+    // ---- aggregations ----------------------------------------------------------------------------------
+
+    /**
+     * {@code target = agg(args)}: a variable is read into a register, aggregated by AGG and written
+     * back (the aggregation is the same object after its first update); a table slot is aggregated
+     * in place by TAGG.
+     */
+    private void aggregate(Expr target, Expr.Call call, Builtin b) {
+        AggregationKind kind = AggregationKind.byFunctionName(b.functionName()).orElseThrow();
+        List<Expr> args = call.args();
+        if (args.size() != b.minArgs()) {
+            error(CodegenError.BUILTIN_ARITY.at(call.span(), b.functionName(), arity(b)));
+            return;
+        }
+        long min = 0;
+        long max = 0;
+        long step = 0;
+        if (kind == AggregationKind.LHIST) {
+            long[] bounds = new long[3];
+            for (int i = 0; i < 3; i++) {
+                if (!(args.get(i + 1) instanceof Expr.Int n)) {
+                    error(CodegenError.LHIST_BOUNDS.at(args.get(i + 1).span(), "min, max and step must be integer literals"));
+                    return;
+                }
+                bounds[i] = n.value();
+            }
+            min = bounds[0];
+            max = bounds[1];
+            step = bounds[2];
+            if (AggregationKind.lhistBuckets(min, max, step) < 0) {
+                error(CodegenError.LHIST_BOUNDS.at(call.span(), "lhist(v, " + min + ", " + max + ", " + step
+                        + ") needs min < max and a step >= 1 dividing max - min into at most "
+                        + AggregationKind.MAX_LHIST_BUCKETS + " buckets"));
+                return;
+            }
+        }
+        Expr value = args.isEmpty() ? null : args.get(0);
+        if (target instanceof Expr.Index ix) {
+            int spec = aggregationSpec(new AggregationSpec(Bytes.fromText(aggregationName(ix.target())), kind, min, max, step),
+                    call.span());
+            int base = alloc(3);
+            exprTo(ix.target(), base);
+            exprTo(ix.key(), base + 1);
+            if (value != null) {
+                exprTo(value, base + 2);
+            }
+            emitAd(Opcode.TAGG, base, spec);
+            return;
+        }
+        Expr.Name n = (Expr.Name) target;
+        int spec = aggregationSpec(new AggregationSpec(Bytes.fromText(n.name()), kind, min, max, step), call.span());
+        Resolved r = resolve(n.name(), n.span());
+        int base = alloc(2);
+        if (r instanceof LocalVar l) {
+            emitAd(Opcode.MOV, base, l.reg);
+        } else if (r instanceof UpVar u) {
+            emitAd(Opcode.UGET, base, u.index);
+        } else if (r instanceof GlobalVar g) {
+            declaredGlobals.add(g.name);
+            emitAd(Opcode.GGET, base, globalSlot(g.name, n.span()));
+        } else {
+            error(CodegenError.ASSIGN_TO_BUILTIN.at(n.span(), n.name()));
+            return;
+        }
+        if (value != null) {
+            exprTo(value, base + 1);
+        }
+        emitAd(Opcode.AGG, base, spec);
+        if (r instanceof LocalVar l) {
+            emitAd(Opcode.MOV, l.reg, base);
+        } else if (r instanceof UpVar u) {
+            emitAd(Opcode.USET, u.index, base);
+        } else if (r instanceof GlobalVar g) {
+            emitAd(Opcode.GSET, base, globalSlot(g.name, n.span()));
+        }
+    }
+
+    /** {@code s} for {@code s[k]}, {@code a.b} for {@code a.b[k]}; empty when the table has no such name. */
+    private static String aggregationName(Expr table) {
+        if (table instanceof Expr.Name n) {
+            return n.name();
+        }
+        if (table instanceof Expr.Index ix && ix.key() instanceof Expr.Str key) {
+            String outer = aggregationName(ix.target());
+            return outer.isEmpty() ? "" : outer + "." + Bytes.toText(key.value());
+        }
+        return "";
+    }
+
+    private int aggregationSpec(AggregationSpec spec, Span span) {
+        Integer index = aggregations.get(spec);
+        if (index == null) {
+            if (aggregations.size() >= MAX_AGGREGATIONS) {
+                fatal(CodegenError.TOO_MANY_AGGREGATIONS.at(span, MAX_AGGREGATIONS));
+            }
+            index = aggregations.size();
+            aggregations.put(spec, index);
+        }
+        return index;
+    }
+
+    /** The aggregation {@code c} calls, reported when it stands anywhere but {@code target = agg(...)}. */
+    private boolean misplacedAggregation(Expr.Call c) {
+        Builtin agg = AggregationNames.called(c, shadowedAggregations);
+        if (agg == null) {
+            return false;
+        }
+        String f = agg.functionName();
+        error(CodegenError.AGGREGATION_CONTEXT.at(c.span(), f, f, f));
+        return true;
     }
 
     private void compoundAssign(Stmt.CompoundAssign c) {
@@ -1355,6 +1480,11 @@ public final class Codegen {
             nargs = m.args().size() + 1;
         } else {
             Expr.Call c = (Expr.Call) e;
+            if (misplacedAggregation(c)) {
+                setFree(base + Math.max(1, want == MULT ? 1 : want));
+                fn.line = savedLine;
+                return;
+            }
             Builtin b = builtinCallee(c.callee());
             if (b != null) {
                 if (b == Builtin.EMIT) {

@@ -33,7 +33,11 @@ public enum CodegenError {
     UNKNOWN_RECORD_TYPE("K3023", "unknown record type '%s' (the program declares %s)"),
     RECORD_ARITY("K3024", "record '%s' has %d field%s (%s), emit passes %d value%s"),
     INFERRED_RECORD_ARITY("K3025", "record '%s' is emitted with %d value%s here, but with %d at line %d"),
-    TOO_MANY_RECORD_TYPES("K3026", "program emits more than %d record types");
+    TOO_MANY_RECORD_TYPES("K3026", "program emits more than %d record types"),
+    AGGREGATION_CONTEXT("K3030", "'%s()' is an aggregation: it can only be the whole right side of an assignment to one"
+            + " variable or table slot, as in 'x = %s(...)' or 't[k] = %s(...)'"),
+    LHIST_BOUNDS("K3031", "invalid lhist bounds: %s"),
+    TOO_MANY_AGGREGATIONS("K3032", "program has more than %d aggregation sites");
 
     private final String code;
     private final String format;

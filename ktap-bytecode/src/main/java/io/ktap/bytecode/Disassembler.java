@@ -72,6 +72,13 @@ public final class Disassembler {
                 sb.append(")\n");
             }
         }
+        if (!chunk.aggregations().isEmpty()) {
+            sb.append("aggregations:\n");
+            for (int i = 0; i < chunk.aggregations().size(); i++) {
+                AggregationSpec a = chunk.aggregations().get(i);
+                sb.append(String.format("  A%-4d @%s = %s%n", i, Bytes.toText(a.name()), a.signature()));
+            }
+        }
         for (int i = 0; i < chunk.protos().size(); i++) {
             sb.append('\n');
             proto(sb, chunk, i);
@@ -179,6 +186,15 @@ public final class Disassembler {
             case SCHEMA -> {
                 ops.append(" S").append(v);
                 comment.append(' ').append(v < chunk.schemas().size() ? Bytes.toText(chunk.schemas().get(v).name()) : "<bad schema>");
+            }
+            case AGG -> {
+                ops.append(" A").append(v);
+                if (v < chunk.aggregations().size()) {
+                    AggregationSpec a = chunk.aggregations().get(v);
+                    comment.append(" @").append(Bytes.toText(a.name())).append(" = ").append(a.signature());
+                } else {
+                    comment.append(" <bad aggregation>");
+                }
             }
             default -> throw new IllegalStateException("unknown operand role " + role);
         }

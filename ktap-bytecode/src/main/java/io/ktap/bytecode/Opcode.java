@@ -295,7 +295,31 @@ public enum Opcode {
      * schema's field count; {@code A + B - 1 < frameSize}. Error: a value of the wrong type:
      * {@code "emit: field '<name>' expects <type>, got <type>"}.
      */
-    EMIT(Format.ABC, BASE, COUNT, SCHEMA, null);
+    EMIT(Format.ABC, BASE, COUNT, SCHEMA, null),
+
+    // ---- aggregations (format version 2) -----------------------------------------------------------
+
+    /**
+     * {@code R[A] = aggregate(R[A], R[A+1])} under descriptor D ({@link AggregationSpec}): when R[A]
+     * is nil it becomes a new aggregation of D's kind and bounds, else R[A] must be an aggregation
+     * of the same kind and bounds (its name may differ), which is updated in place with the value
+     * R[A+1] (not read by {@code count}). Rule: {@code A + 1 < frameSize}. Errors, in this order: the
+     * value not a number: {@code "bad argument #1 to '<kind>' (number expected, got <type>)"}; R[A]
+     * neither nil nor such an aggregation: {@code "attempt to update a <type> value with <sig>"} or
+     * {@code "attempt to update a <sig> aggregation with <sig>"} ({@code <sig>} as
+     * {@link AggregationSpec#signature()}); a new aggregation beyond the entry quota:
+     * {@code "table quota exceeded"}. The update itself never fails: count, total, min, max and
+     * buckets follow the format spec (sums wrap).
+     */
+    AGG(Format.AD, BASE, NONE, NONE, Operand.AGG),
+    /**
+     * The slot R[A][R[A+1]] is aggregated as by {@link #AGG} with the value R[A+2]: a missing key
+     * gets a new aggregation (one new entry). Rule: {@code A + 2 < frameSize}. Errors, in this
+     * order: R[A] not a table: {@code "attempt to index a <type> value"}; R[A+1] nil:
+     * {@code "table index is nil"}; then as {@link #AGG} (a new key and its aggregation beyond the
+     * entry quota: {@code "table quota exceeded"}).
+     */
+    TAGG(Format.AD, BASE, NONE, NONE, Operand.AGG);
 
     /** The two instruction layouts. */
     public enum Format {

@@ -38,7 +38,9 @@ public enum Operand {
     /** An event selector: 0 the event object, 1..9 {@code arg1..arg9}, 10 {@code argname}, 11 {@code argevent}. */
     EVENT,
     /** An index into the chunk's record schemas: {@code < schemas.size}. */
-    SCHEMA;
+    SCHEMA,
+    /** An index into the chunk's aggregation descriptors: {@code < aggregations.size}. */
+    AGG;
 
     /** Whether the field names a register. */
     public boolean isRegister() {

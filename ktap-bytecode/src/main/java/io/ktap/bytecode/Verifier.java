@@ -41,7 +41,7 @@ public final class Verifier {
     public enum Rule {
         V1_BUDGETS("V1", "instruction budgets are at least 1 (0, unlimited, only under the userspace policy)"),
         V2_LIMIT_RANGES("V2", "every other limit lies in its documented range"),
-        V3_COUNTS("V3", "1..65536 prototypes, at most 65536 globals and 256 schemas; per function at most 65536 constants, 256 upvalues and 1..262144 instructions"),
+        V3_COUNTS("V3", "1..65536 prototypes, at most 65536 globals, 256 schemas and 65536 aggregations; per function at most 65536 constants, 256 upvalues and 1..262144 instructions"),
         V4_MAIN("V4", "prototype 0 (the main chunk) is a root with no parameters and no varargs"),
         V5_PARENT("V5", "a prototype's parent is NONE or a lower index"),
         V6_ROOT_UPVALUES("V6", "a root prototype has no upvalues"),
@@ -54,11 +54,11 @@ public final class Verifier {
         V13_UPVALUE("V13", "every upvalue index is below the upvalue count"),
         V14_GLOBAL("V14", "every global index is below the global count"),
         V15_CHILD_PROTO("V15", "FNEW names a prototype whose parent is the current prototype"),
-        V16_BUILTIN("V16", "CALLB names a builtin the VM implements"),
+        V16_BUILTIN("V16", "CALLB names a builtin the VM implements, not an aggregation function"),
         V17_JUMP("V17", "every jump target is inside the function"),
         V18_LITERAL("V18", "KPRI's D is 0..2; EVGET's D is 0..11"),
         V19_SCHEMA_REF("V19", "EMIT names a schema and passes exactly its field count"),
-        V20_RANGE("V20", "register ranges of KNIL, loops, calls, returns, varargs and EMIT stay below the frame size; TSETM's D >= 1"),
+        V20_RANGE("V20", "register ranges of KNIL, loops, calls, returns, varargs, EMIT, AGG and TAGG stay below the frame size; TSETM's D >= 1"),
         V21_BUILTIN_ARITY("V21", "a fixed CALLB argument count is accepted by the builtin"),
         V22_VARARG("V22", "VARG only in a variadic function"),
         V23_MULTRES("V23", "a consumer of a variable count follows its producer directly, is no jump target, and its range starts at or below the producer's A"),
@@ -67,7 +67,9 @@ public final class Verifier {
         V26_PROBE("V26", "a timer has a period >= 1000 ns, no filter and no event ids; another probe has period 0 and at most 65536 event ids"),
         V27_END_BLOCK("V27", "an end block is a root prototype other than main, with no parameters and no varargs"),
         V28_SCHEMA("V28", "a schema has 1..255 fields with distinct names"),
-        V29_STRING_LENGTH("V29", "no string constant is longer than maxStringLength");
+        V29_STRING_LENGTH("V29", "no string constant is longer than maxStringLength"),
+        V30_AGGREGATION_REF("V30", "AGG and TAGG name an aggregation descriptor"),
+        V31_AGGREGATION("V31", "an lhist descriptor has min < max and a step >= 1 dividing max - min into at most 1000 buckets; other descriptors have min = max = step = 0");
 
         private final String id;
         private final String text;
@@ -138,6 +140,9 @@ public final class Verifier {
         if (chunk.schemas().size() > 256) {
             fail(Rule.V3_COUNTS, -1, -1, "expected at most 256 schemas, found " + chunk.schemas().size());
         }
+        if (chunk.aggregations().size() > 1 << 16) {
+            fail(Rule.V3_COUNTS, -1, -1, "expected at most 65536 aggregations, found " + chunk.aggregations().size());
+        }
         if (!protos.isEmpty()) {
             Proto main = protos.get(Chunk.MAIN);
             if (!main.isRoot() || main.numParams() != 0 || main.variadic()) {
@@ -150,6 +155,7 @@ public final class Verifier {
         probes();
         ends();
         schemas();
+        aggregations();
     }
 
     // ---- chunk-level rules ------------------------------------------------------------------------
@@ -234,6 +240,16 @@ public final class Verifier {
                 if (!names.add(f.name())) {
                     fail(Rule.V28_SCHEMA, -1, -1, "schema " + i + " has two fields named " + Bytes.quote(f.name()));
                 }
+            }
+        }
+    }
+
+    private void aggregations() {
+        for (int i = 0; i < chunk.aggregations().size(); i++) {
+            AggregationSpec a = chunk.aggregations().get(i);
+            if (!a.boundsValid()) {
+                fail(Rule.V31_AGGREGATION, -1, -1, "aggregation " + i + " (" + a.kind().functionName() + ") has invalid bounds "
+                        + a.min() + ", " + a.max() + ", " + a.step());
             }
         }
     }
@@ -388,6 +404,8 @@ public final class Verifier {
                     within(index, pc, op, a + b - 1, fs, "fields");
                 }
             }
+            case AGG -> within(index, pc, op, a + 1, fs, "operands");
+            case TAGG -> within(index, pc, op, a + 2, fs, "operands");
             default -> {
             }
         }
@@ -456,6 +474,9 @@ public final class Verifier {
             case BUILTIN -> {
                 if (Builtin.byId(v).isEmpty()) {
                     fail(Rule.V16_BUILTIN, index, pc, op + " field " + name + ": no builtin has id " + v);
+                } else if (Builtin.byId(v).get().isAggregation()) {
+                    fail(Rule.V16_BUILTIN, index, pc, op + " field " + name + ": " + Builtin.byId(v).get().qualifiedName()
+                            + " is an aggregation, updated by AGG/TAGG, never called");
                 }
             }
             case JUMP -> {
@@ -477,6 +498,12 @@ public final class Verifier {
             case SCHEMA -> {
                 if (v >= chunk.schemas().size()) {
                     fail(Rule.V19_SCHEMA_REF, index, pc, op + " field " + name + ": schema " + v + " >= " + chunk.schemas().size());
+                }
+            }
+            case AGG -> {
+                if (v >= chunk.aggregations().size()) {
+                    fail(Rule.V30_AGGREGATION_REF, index, pc, op + " field " + name + ": aggregation " + v + " >= "
+                            + chunk.aggregations().size());
                 }
             }
             case COUNT, HINT, SHORT -> {

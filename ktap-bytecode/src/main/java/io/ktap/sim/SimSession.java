@@ -260,9 +260,10 @@ public final class SimSession extends AbstractTraceSession {
         return Collections.unmodifiableList(new ArrayList<>(outputs));
     }
 
-    /** The program's text output so far: print, printf, ansi and histogram text, concatenated. */
+    /** The program's text output so far: print, printf, ansi, histogram and aggregation text, concatenated. */
     public String printed() {
-        return outputs.stream().filter(o -> o instanceof TraceOutput.Print || o instanceof TraceOutput.Histogram)
+        return outputs.stream().filter(o -> o instanceof TraceOutput.Print || o instanceof TraceOutput.Histogram
+                        || o instanceof TraceOutput.Aggregation)
                 .map(TraceOutput::text).collect(Collectors.joining());
     }
 
@@ -291,9 +292,16 @@ public final class SimSession extends AbstractTraceSession {
                 .toList();
     }
 
+    /** The aggregations printed so far. */
+    public List<TraceOutput.Aggregation> aggregations() {
+        return outputs.stream().filter(o -> o instanceof TraceOutput.Aggregation)
+                .map(o -> (TraceOutput.Aggregation) o).toList();
+    }
+
     /**
      * The global {@code name} as a Java value: {@link Long}, {@link String}, {@link Boolean}, a
-     * {@link Map} for a table, or null when nil or not a global of the program.
+     * {@link Map} for a table, a {@link TraceOutput.Aggregation} for an aggregation, or null when nil
+     * or not a global of the program.
      */
     public Object global(String name) {
         requireStarted();

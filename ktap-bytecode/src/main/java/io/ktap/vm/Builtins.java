@@ -21,6 +21,13 @@ final class Builtins {
         KernelContext k = vm.kernel();
         switch (b) {
             case PRINT -> {
+                io.ktap.trace.TraceOutput.Aggregation agg = nargs == 1
+                        ? Aggregations.printable(r[a], k.cpu(), k.traceClockNanos()) : null;
+                if (agg != null) {
+                    vm.output(agg);
+                    r[a] = null;
+                    return;
+                }
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
                 for (int i = 0; i < nargs; i++) {
                     if (i > 0) {

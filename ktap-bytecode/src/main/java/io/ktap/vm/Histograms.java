@@ -10,7 +10,8 @@ import java.util.List;
  * equal counts in the table's iteration order, that is insertion order), at most {@code rows} rows
  * (default {@value TraceOutput.Histogram#DEFAULT_ROWS}). Each bar is the key's share of the total of
  * all positive counts, in {@value TraceOutput.Histogram#BAR_WIDTH} units; a zero total draws no bars.
- * A value that is not a number is a runtime error.
+ * A count, sum, min, max or avg aggregation counts as its value; any other value that is not a
+ * number is a runtime error.
  */
 final class Histograms {
 
@@ -25,11 +26,13 @@ final class Histograms {
         long total = 0;
         for (int p = t.nextPosition(0); p >= 0; p = t.nextPosition(p + 1)) {
             Object vr = t.valueRefAt(p);
-            if (vr != Values.INT) {
+            long v = t.valueNumAt(p);
+            if (vr instanceof KAgg g && g.scalar() != null) {
+                v = g.scalar();
+            } else if (vr != Values.INT) {
                 throw new KtapError("histogram: the value of key '" + Values.display(t.keyRefAt(p), t.keyNumAt(p))
                         + "' is a " + Values.typeName(vr) + ", not a number");
             }
-            long v = t.valueNumAt(p);
             if (v > 0) {
                 total = total > Long.MAX_VALUE - v ? Long.MAX_VALUE : total + v;
             }

@@ -1,12 +1,14 @@
 package io.ktap.vm;
 
 import io.ktap.ast.Builtin;
+import io.ktap.bytecode.AggregationSpec;
 import io.ktap.bytecode.Bytes;
 import io.ktap.bytecode.Chunk;
 import io.ktap.bytecode.Limits;
 import io.ktap.bytecode.ProbeEntry;
 import io.ktap.bytecode.Proto;
 import io.ktap.bytecode.RecordSchema;
+import io.ktap.trace.AggregationKind;
 import io.ktap.trace.TraceOutput;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -1038,6 +1040,8 @@ public final class KtapVm implements Heap {
                 }
                 case Ops.EVGET -> eventPart(ins >>> 16, a);
                 case Ops.EMIT -> emit(ins >>> 24, a, ins >>> 16 & 0xff);
+                case Ops.AGG -> aggregate(a, ins >>> 16);
+                case Ops.TAGG -> aggregateSlot(a, ins >>> 16);
             default -> throw new KtapError("internal error: unknown opcode " + (ins & 0xff));
         }
     }
@@ -1192,6 +1196,76 @@ public final class KtapVm implements Heap {
         return n;
     }
 
+    // ---- aggregations ----------------------------------------------------------------------------
+
+    /** AGG: R[a] = aggregate(R[a], R[a+1]) under descriptor {@code d}. */
+    private void aggregate(int a, int d) {
+        AggregationSpec spec = chunk.aggregations().get(d);
+        long v = aggregationValue(spec, a + 1);
+        KAgg g = aggregationIn(sr[a], spec);
+        if (g == null) {
+            g = newAggregation(spec);
+            sr[a] = g;
+        }
+        g.update(v);
+    }
+
+    /** TAGG: R[a][R[a+1]] aggregated with R[a+2] under descriptor {@code d}. */
+    private void aggregateSlot(int a, int d) {
+        AggregationSpec spec = chunk.aggregations().get(d);
+        KTable t = table(sr[a]);
+        Object kr = sr[a + 1];
+        long kn = sn[a + 1];
+        if (kr == null) {
+            throw new KtapError("table index is nil");
+        }
+        long v = aggregationValue(spec, a + 2);
+        KAgg g = aggregationIn(t.getRef(kr, kn), spec);
+        if (g == null) {
+            g = newAggregation(spec);
+            t.set(kr, kn, g, 0);
+        }
+        g.update(v);
+    }
+
+    private long aggregationValue(AggregationSpec spec, int reg) {
+        if (spec.kind() == AggregationKind.COUNT) {
+            return 0;
+        }
+        if (sr[reg] != Values.INT) {
+            throw new KtapError("bad argument #1 to '" + spec.kind().functionName() + "' (number expected, got "
+                    + Values.typeName(sr[reg]) + ")");
+        }
+        return sn[reg];
+    }
+
+    /** The aggregation {@code slot} holds for an update under {@code spec}, or null when it is nil. */
+    private static KAgg aggregationIn(Object slot, AggregationSpec spec) {
+        if (slot == null) {
+            return null;
+        }
+        if (!(slot instanceof KAgg g)) {
+            throw new KtapError("attempt to update a " + Values.typeName(slot) + " value with " + spec.signature());
+        }
+        if (!g.accepts(spec)) {
+            throw new KtapError("attempt to update a " + g.spec.signature() + " aggregation with " + spec.signature());
+        }
+        return g;
+    }
+
+    private KAgg newAggregation(AggregationSpec spec) {
+        int entries = KAgg.quotaEntries(spec);
+        int max = limits.maxTableEntries();
+        if (max != 0 && entryCount + entries > max) {
+            collect();
+            if (entryCount + entries > max) {
+                throw new KtapError("table quota exceeded");
+            }
+        }
+        entryCount += entries;
+        return new KAgg(spec);
+    }
+
     // ---- quotas ----------------------------------------------------------------------------------
 
     private KTable newTable(int hint) {
@@ -1318,6 +1392,8 @@ public final class KtapVm implements Heap {
                 for (UpVal u : c.upvals) {
                     push(u.open ? sr[u.index] : u.ref, seen, work);
                 }
+            } else if (o instanceof KAgg g) {
+                entries += g.quotaEntries();
             } else if (o instanceof KString s) {
                 if (!constants.contains(s)) {
                     strings += s.length();

@@ -54,8 +54,10 @@ final class Ops {
     static final int VARG = 43;
     static final int EVGET = 44;
     static final int EMIT = 45;
+    static final int AGG = 46;
+    static final int TAGG = 47;
 
-    static final int COUNT = 46;
+    static final int COUNT = 48;
 
     // Fused instructions: the Java VM's own, never in a chunk (see Fn#fuse). Each stands in the
     // first instruction's slot; the instructions it covers stay in place after it.

@@ -14,6 +14,7 @@ package io.ktap.vm;
  * <tr><td>table</td><td>a {@link KTable}</td><td>-</td></tr>
  * <tr><td>function</td><td>a {@link KFunction}</td><td>-</td></tr>
  * <tr><td>event</td><td>a {@link KEvent}</td><td>-</td></tr>
+ * <tr><td>aggregation</td><td>a {@link KAgg}</td><td>-</td></tr>
  * </table>
  *
  * The num half of a non-number is meaningless and never read.
@@ -31,7 +32,7 @@ public final class Values {
     private Values() {
     }
 
-    /** The type's name as error messages use it: nil, boolean, number, string, table, function, event. */
+    /** The type's name as error messages use it: nil, boolean, number, string, table, function, event, aggregation. */
     public static String typeName(Object ref) {
         if (ref == null) {
             return "nil";
@@ -47,6 +48,8 @@ public final class Values {
             return "function";
         } else if (ref instanceof KEvent) {
             return "event";
+        } else if (ref instanceof KAgg) {
+            return "aggregation";
         }
         return ref.getClass().getSimpleName();
     }
@@ -90,11 +93,14 @@ public final class Values {
     /**
      * The value as a plain Java object, for users of the API: {@code null}, {@link Long},
      * {@link Boolean}, {@link String} (UTF-8 decoded), {@link java.util.Map} for tables (keys
-     * converted likewise, in iteration order), or the {@link KFunction}/{@link KEvent} itself.
+     * converted likewise, in iteration order), a {@link io.ktap.trace.TraceOutput.Aggregation} of one
+     * entry (cpu and timestamp 0) for an aggregation, or the {@link KFunction}/{@link KEvent} itself.
      */
     public static Object toJava(Object ref, long num) {
         if (ref == INT) {
             return num;
+        } else if (ref instanceof KAgg g) {
+            return Aggregations.single(g, 0, 0);
         } else if (ref instanceof KString s) {
             return s.toString();
         } else if (ref instanceof KTable t) {

@@ -4,6 +4,7 @@ import static io.ktap.bytecode.Ast.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.ktap.trace.AggregationKind;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -85,7 +86,8 @@ class ChunkReaderTest {
 
     @Test
     void r3Version() {
-        assertRejected(withByte(8, 2), 8, "expected format version 1, found 2");
+        assertRejected(withByte(8, 1), 8, "expected format version 2, found 1");
+        assertRejected(withByte(8, 3), 8, "expected format version 2, found 3");
     }
 
     @Test
@@ -101,7 +103,7 @@ class ChunkReaderTest {
 
     @Test
     void r6Flags() {
-        assertRejected(with32(16, 1), 16, "expected flags 0 (none are defined in version 1), found 0x1");
+        assertRejected(with32(16, 1), 16, "expected flags 0 (none are defined), found 0x1");
     }
 
     @Test
@@ -125,7 +127,10 @@ class ChunkReaderTest {
         assertRejected(with32(limits, ChunkFormat.SECTION_GLOBALS), limits,
                 "expected section 3 (LIMITS), found section id 4");
         int schemas = section(BYTES, ChunkFormat.SECTION_SCHEMAS);
-        assertRejected(with32(schemas + 4, 100), schemas + 4, "section SCHEMAS claims 100 bytes, only 4 remain before the CRC");
+        assertRejected(with32(schemas + 4, 100), schemas + 4, "section SCHEMAS claims 100 bytes, only 16 remain before the CRC");
+        int aggregations = section(BYTES, ChunkFormat.SECTION_AGGREGATIONS);
+        assertRejected(with32(aggregations + 4, 100), aggregations + 4,
+                "section AGGREGATIONS claims 100 bytes, only 4 remain before the CRC");
     }
 
     @Test
@@ -178,6 +183,28 @@ class ChunkReaderTest {
         int probes = section(BYTES, ChunkFormat.SECTION_PROBES);
         assertRejected(withByte(probes + 12, 10), probes + 12, "expected a probe kind 1..9, found 10");
         assertRejected(withByte(probes + 13, 1), probes + 13, "expected a reserved byte 0");
+    }
+
+    @Test
+    void aggregationsRoundTripAndTheirKindsAndReservedBytesAreChecked() throws ChunkFormatException {
+        Chunk c = new Chunk(CHUNK.source(), CHUNK.limits(), CHUNK.globals(), CHUNK.protos(), CHUNK.endProtos(),
+                CHUNK.probes(), CHUNK.schemas(), List.of(new AggregationSpec("s", AggregationKind.LHIST, -5, 5, 1),
+                        new AggregationSpec("", AggregationKind.COUNT, 0, 0, 0)));
+        byte[] b = ChunkWriter.write(c);
+        assertEquals(c, ChunkReader.read(b));
+        // id, length, count, then the first descriptor: name, kind, 3 reserved bytes, min, max, step
+        int kind = section(b, ChunkFormat.SECTION_AGGREGATIONS) + 12 + 4;
+        byte[] bad = b.clone();
+        bad[kind] = 9;
+        ChunkProperties.fixCrc(bad);
+        ChunkFormatException e = assertThrows(ChunkFormatException.class, () -> ChunkReader.read(bad));
+        assertEquals(kind, e.offset());
+        assertEquals("expected an aggregation kind (1 count .. 8 lhist), found 9", e.reason());
+        byte[] reserved = b.clone();
+        reserved[kind + 2] = 1;
+        ChunkProperties.fixCrc(reserved);
+        e = assertThrows(ChunkFormatException.class, () -> ChunkReader.read(reserved));
+        assertEquals("expected a reserved byte 0", e.reason());
     }
 
     @Test

@@ -16,7 +16,7 @@ class DisassemblerTest {
                 trace("syscalls", "sys_enter_*", compound(index(name("s"), argname()), BinOp.ADD, num(1))),
                 traceEnd(forIn(names("k", "v"), exprs(call("pairs", name("s"))), print(name("k"), name("v"))))));
         String expected = """
-                chunk "t.kp": format 1, 3 protos, 1 globals, 1 probes, 1 end blocks, 0 schemas
+                chunk "t.kp": format 2, 3 protos, 1 globals, 1 probes, 1 end blocks, 0 schemas
                 limits: handler budget 100000, main budget 100000000, call depth 200, stack slots 8192, string length 511, tables 1024, table entries 65536, string pool 1048576 bytes, closures 4096
                 globals:
                   G0    s

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.ktap.ast.BinOp;
 import io.ktap.ast.Builtin;
 import java.time.Duration;
+import io.ktap.trace.AggregationKind;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -202,6 +203,7 @@ class VerifierTest {
         assertRule(mainOnly(1, abc(CALLB, 0, 1, 99), RET0), Verifier.Rule.V16_BUILTIN);
         assertRule(mainOnly(1, abc(CALLB, 0, 1, 0), RET0), Verifier.Rule.V16_BUILTIN);
         assertClean(mainOnly(1, abc(CALLB, 0, 1, Builtin.PID.id()), RET0));
+        assertRule(mainOnly(1, abc(CALLB, 0, 1, Builtin.COUNT.id()), RET0), Verifier.Rule.V16_BUILTIN);
     }
 
     @Test
@@ -347,6 +349,39 @@ class VerifierTest {
         Chunk c = chunk(main(1, List.of(new Constant.Str("x".repeat(512))), RET0));
         assertRule(c, Verifier.Rule.V29_STRING_LENGTH);
         assertClean(c.withLimits(Limits.DEFAULT.withMaxStringLength(512)));
+    }
+
+    private static Chunk withAggregations(Proto main, AggregationSpec... specs) {
+        return new Chunk("t.kp", Limits.DEFAULT, List.of(), List.of(main), List.of(), List.of(), List.of(), List.of(specs));
+    }
+
+    private static final AggregationSpec COUNT_SPEC = new AggregationSpec("c", AggregationKind.COUNT, 0, 0, 0);
+
+    @Test
+    void v30AggregationReferences() {
+        assertRule(withAggregations(main(2, List.of(), ad(AGG, 0, 1), RET0), COUNT_SPEC), Verifier.Rule.V30_AGGREGATION_REF);
+        assertRule(withAggregations(main(3, List.of(), ad(TAGG, 0, 0), RET0)), Verifier.Rule.V30_AGGREGATION_REF);
+        assertClean(withAggregations(main(2, List.of(), ad(AGG, 0, 0), RET0), COUNT_SPEC));
+        assertClean(withAggregations(main(3, List.of(), ad(TAGG, 0, 0), RET0), COUNT_SPEC));
+    }
+
+    @Test
+    void v20AggregationRanges() {
+        assertRule(withAggregations(main(1, List.of(), ad(AGG, 0, 0), RET0), COUNT_SPEC), Verifier.Rule.V20_RANGE);
+        assertRule(withAggregations(main(2, List.of(), ad(TAGG, 0, 0), RET0), COUNT_SPEC), Verifier.Rule.V20_RANGE);
+    }
+
+    @Test
+    void v31AggregationBounds() {
+        Proto m = main(2, List.of(), ad(AGG, 0, 0), RET0);
+        assertClean(withAggregations(m, new AggregationSpec("l", AggregationKind.LHIST, -10, 10, 5)));
+        assertClean(withAggregations(m, new AggregationSpec("l", AggregationKind.LHIST, 0, 1000, 1)));
+        for (long[] bad : new long[][] {{0, 10, 0}, {0, 10, -1}, {10, 10, 1}, {10, 0, 1}, {0, 10, 3}, {0, 1001, 1},
+                {Long.MIN_VALUE, Long.MAX_VALUE, 1}}) {
+            assertRule(withAggregations(m, new AggregationSpec("l", AggregationKind.LHIST, bad[0], bad[1], bad[2])),
+                    Verifier.Rule.V31_AGGREGATION);
+        }
+        assertRule(withAggregations(m, new AggregationSpec("h", AggregationKind.HIST, 0, 1, 1)), Verifier.Rule.V31_AGGREGATION);
     }
 
     @Test

@@ -65,6 +65,16 @@ class BuiltinsTest {
         example(Builtin.NET_IP_SOCK_SADDR, "print(net.ip_sock_saddr(16))", "nil\n");
         example(Builtin.NET_IP_SOCK_DADDR, "print(net.ip_sock_daddr(16))", "nil\n");
         example(Builtin.NET_FORMAT_IP_ADDR, "print(net.format_ip_addr(16777343))", "127.0.0.1\n");
+        example(Builtin.COUNT, "c = count()\nc = count()\nprint(c)", "@c: 2\n");
+        example(Builtin.SUM, "var t = {}\nt.x = sum(2)\nt.x = sum(5)\nprint(t)", "@t[x]: 7\n");
+        example(Builtin.MIN, "m = min(4)\nm = min(-2)\nprint(m)", "@m: -2\n");
+        example(Builtin.MAX, "m = max(4)\nm = max(-2)\nprint(m)", "@m: 4\n");
+        example(Builtin.AVG, "a = avg(4)\na = avg(7)\nprint(a)", "@a: 5\n\n");
+        example(Builtin.STATS, "s = stats(4)\ns = stats(7)\nprint(s)", "@s: count 2, average 5, total 11\n\n");
+        example(Builtin.HIST, "h = hist(5)\nprint(h)",
+                "@h: \n[4, 8)                 1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n\n");
+        example(Builtin.LHIST, "l = lhist(5, 0, 10, 5)\nprint(l)",
+                "@l: \n[5, 10)                1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n\n");
     }
 
     private static void example(Builtin b, String script, String expected) {

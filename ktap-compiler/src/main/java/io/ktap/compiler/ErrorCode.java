@@ -61,6 +61,10 @@ public enum ErrorCode {
     NO_EVENT_HERE("K0310"),
     /** Warning: values returned from a probe handler or the main chunk go nowhere. */
     RETURN_VALUE_IGNORED("K0311"),
+    /** An aggregation function ({@code count()}, ...) anywhere but as the whole value of {@code target = agg(...)}. */
+    AGGREGATION_MISPLACED("K0312"),
+    /** {@code lhist} bounds that are not integer literals or do not divide into 1..1000 buckets. */
+    LHIST_BOUNDS("K0313"),
 
     /** Nesting deeper than the compiler's limit. */
     NESTING_TOO_DEEP("K0901"),

@@ -1,5 +1,6 @@
 package io.ktap.compiler;
 
+import io.ktap.ast.AggregationNames;
 import io.ktap.ast.Block;
 import io.ktap.ast.Builtin;
 import io.ktap.ast.Diagnostic;
@@ -9,6 +10,7 @@ import io.ktap.ast.Program;
 import io.ktap.ast.Span;
 import io.ktap.ast.Stmt;
 import io.ktap.ast.TableField;
+import io.ktap.trace.AggregationKind;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -80,6 +82,8 @@ public final class Resolver {
     private final Diagnostics diagnostics;
     private final Set<String> globals = new HashSet<>();
     private final List<PendingRead> pending = new ArrayList<>();
+    /** Aggregation names the program keeps for its own variables ({@link AggregationNames}). */
+    private Set<String> shadowedAggregations = Set.of();
     private Function function;
 
     private Resolver(Diagnostics diagnostics) {
@@ -103,6 +107,7 @@ public final class Resolver {
 
     static void resolve(Program program, Diagnostics diagnostics) {
         Resolver r = new Resolver(diagnostics);
+        r.shadowedAggregations = AggregationNames.shadowedIn(program);
         r.function = new Function(null, Kind.MAIN, false);
         r.function.blocks.push(new HashSet<>());
         for (Stmt s : program.body().statements()) {
@@ -216,6 +221,29 @@ public final class Resolver {
 
     private record LibraryRef(Builtin builtin, String spelling) {
         static final LibraryRef INVALID = new LibraryRef(null, null);
+    }
+
+    /** {@code target = agg(args)}: the arity, and lhist's bounds (integer literals dividing into 1..1000 buckets). */
+    private void aggregationCall(Expr.Call call, Builtin aggregation) {
+        checkArity(call, aggregation, aggregation.functionName());
+        expressions(call.args());
+        if (aggregation != Builtin.LHIST || call.args().size() != 4) {
+            return;
+        }
+        long[] bounds = new long[3];
+        for (int i = 0; i < 3; i++) {
+            if (!(call.args().get(i + 1) instanceof Expr.Int n)) {
+                diagnostics.error(call.args().get(i + 1).span(), ErrorCode.LHIST_BOUNDS,
+                        "invalid lhist bounds: min, max and step must be integer literals");
+                return;
+            }
+            bounds[i] = n.value();
+        }
+        if (AggregationKind.lhistBuckets(bounds[0], bounds[1], bounds[2]) < 0) {
+            diagnostics.error(call.span(), ErrorCode.LHIST_BOUNDS, "invalid lhist bounds: lhist(v, " + bounds[0] + ", "
+                    + bounds[1] + ", " + bounds[2] + ") needs min < max and a step >= 1 dividing max - min into at most "
+                    + AggregationKind.MAX_LHIST_BUCKETS + " buckets");
+        }
     }
 
     private void checkArity(Expr.Call call, Builtin builtin, String spelling) {
@@ -351,6 +379,13 @@ public final class Resolver {
 
         @Override
         public Void visitAssign(Stmt.Assign s) {
+            Builtin aggregation = s.targets().size() == 1 && s.values().size() == 1
+                    ? AggregationNames.called(s.values().get(0), shadowedAggregations) : null;
+            if (aggregation != null) {
+                aggregationCall((Expr.Call) s.values().get(0), aggregation);
+                target(s.targets().get(0));
+                return null;
+            }
             expressions(s.values());
             for (Expr t : s.targets()) {
                 target(t);
@@ -546,7 +581,14 @@ public final class Resolver {
         @Override
         public Void visitCall(Expr.Call e) {
             Expr callee = e.callee();
-            if (callee instanceof Expr.Name n && !isLocalOrUpvalue(n.name()) && Builtin.byName(n.name()).isPresent()) {
+            Builtin aggregation = AggregationNames.called(e, shadowedAggregations);
+            if (aggregation != null) {
+                // target = agg(...) does not come here (visitAssign).
+                String f = aggregation.functionName();
+                diagnostics.error(e.span(), ErrorCode.AGGREGATION_MISPLACED, "'" + f + "()' is an aggregation: it can only"
+                        + " be the whole right side of an assignment to one variable or table slot, as in 'x = " + f
+                        + "(...)' or 't[k] = " + f + "(...)'");
+            } else if (callee instanceof Expr.Name n && !isLocalOrUpvalue(n.name()) && Builtin.byName(n.name()).isPresent()) {
                 checkArity(e, Builtin.byName(n.name()).get(), n.name());
             } else {
                 LibraryRef ref = library(callee);

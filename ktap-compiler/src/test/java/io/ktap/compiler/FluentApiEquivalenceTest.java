@@ -135,6 +135,22 @@ class FluentApiEquivalenceTest {
                         .printf("%d %d\t%s\t%s", cpu(), pid(), execname(), call(field(name("e"), "tostring"))))
                 .eval(kdebugProbe("tp:syscalls", name("eventfun")))
                 .build());
+        CORPUS_TWINS.put("aggregations.kp", () -> program()
+                .var("calls", table())
+                .var("bytes", table())
+                .trace("syscalls:sys_enter_*", h -> h.aggregate(index(name("calls"), argname()), count()))
+                .trace("syscalls:sys_enter_read, syscalls:sys_enter_write", h -> h
+                        .aggregate(index(name("bytes"), name("execname")), sum(arg(4)))
+                        .aggregate(name("sizes"), hist(arg(4)))
+                        .aggregate(name("linear"), lhist(arg(4), 0, 8192, 1024))
+                        .set(name("asked"), stats(arg(4))))
+                .trace("syscalls:sys_exit_*", h -> h
+                        .aggregate(name("biggest"), max(arg(2)))
+                        .aggregate(name("smallest"), min(arg(2)))
+                        .aggregate(name("mean"), avg(arg(2))))
+                .traceEnd(h -> h.print(name("calls")).print(name("bytes")).print(name("sizes")).print(name("linear"))
+                        .print(name("asked")).print(name("biggest")).print(name("smallest")).print(name("mean")))
+                .build());
         CORPUS_TWINS.put("lwn-syscall-histogram.kp", () -> program()
                 .set("hist", table())
                 .function("eventfun", List.of("e"), f -> f

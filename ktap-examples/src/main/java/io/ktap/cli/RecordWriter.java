@@ -77,6 +77,9 @@ public abstract sealed class RecordWriter {
      * <pre>
      * {"type": "printf", "data": "text as printed\n"}
      * {"type": "histogram", "data": {"rows": [{"key": "sys_enter_read", "count": 12}], "omitted": 0}}
+     * {"type": "map", "data": {"@s": {"sys_enter_close": 1, "sys_enter_read": 12}}}
+     * {"type": "stats", "data": {"@st": {"count": 2, "average": 3, "total": 7}}}
+     * {"type": "hist", "data": {"@lat": [{"min": 4, "max": 7, "count": 3}, {"min": 8, "max": 15, "count": 1}]}}
      * {"type": "record", "data": {"schema": "OpenEvent", "fields": {"pid": 42, "path": "/etc/hosts"}}}
      * {"type": "error", "data": {"message": "divide by zero", "file": "x.kp", "line": 3}}
      * {"type": "lost_events", "data": {"events": 17, "cpu": 1}}
@@ -115,6 +118,21 @@ public abstract sealed class RecordWriter {
                     g.writeEndArray();
                     g.writeNumberField("omitted", h.omitted());
                     g.writeEndObject();
+                } else if (record instanceof TraceOutput.Aggregation a) {
+                    g.writeStringField("type", a.kind().jsonType());
+                    g.writeObjectFieldStart("data");
+                    g.writeFieldName("@" + a.name());
+                    if (a.isScalar()) {
+                        writeAggregation(g, a, a.entries().get(0));
+                    } else {
+                        g.writeStartObject();
+                        for (TraceOutput.Aggregation.Entry entry : a.entries()) {
+                            g.writeFieldName(entry.key());
+                            writeAggregation(g, a, entry);
+                        }
+                        g.writeEndObject();
+                    }
+                    g.writeEndObject();
                 } else if (record instanceof TraceOutput.Emit e) {
                     g.writeStringField("type", "record");
                     g.writeObjectFieldStart("data");
@@ -149,6 +167,41 @@ public abstract sealed class RecordWriter {
                 throw new UncheckedIOException(e);
             }
             data.print('\n');
+        }
+
+        /**
+         * One aggregation's value as bpftrace writes it: a number (count, sum, min, max, avg),
+         * {@code {"count": N, "average": A, "total": T}} (stats), or the buckets from the first
+         * non-empty one to the last as {@code [{"min": lo, "max": hi, "count": n}, ...]} (histograms;
+         * no {@code min} below the lowest bucket, no {@code max} above the highest).
+         */
+        private static void writeAggregation(JsonGenerator g, TraceOutput.Aggregation a, TraceOutput.Aggregation.Entry e)
+                throws IOException {
+            switch (a.kind()) {
+                case STATS -> {
+                    g.writeStartObject();
+                    g.writeNumberField("count", e.count());
+                    g.writeNumberField("average", e.average());
+                    g.writeNumberField("total", e.sum());
+                    g.writeEndObject();
+                }
+                case HIST, LHIST -> {
+                    g.writeStartArray();
+                    for (TraceOutput.Aggregation.Bucket b : a.buckets(e)) {
+                        g.writeStartObject();
+                        if (b.low() != null) {
+                            g.writeNumberField("min", b.low());
+                        }
+                        if (b.high() != null) {
+                            g.writeNumberField("max", b.high());
+                        }
+                        g.writeNumberField("count", b.count());
+                        g.writeEndObject();
+                    }
+                    g.writeEndArray();
+                }
+                default -> g.writeNumber(a.value(e));
+            }
         }
 
         private static void writeValue(JsonGenerator g, String name, Object value) throws IOException {

@@ -1,6 +1,7 @@
 package io.ktap.kernel;
 
 import io.ktap.bytecode.RecordSchema;
+import io.ktap.kernel.cvm.CVm;
 import io.ktap.trace.TraceOutput;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -18,7 +19,7 @@ import java.util.Objects;
  *   <li>EMIT: {@code u32 schema, u32 0}, then the fields packed in schema order, as
  *       {@link io.ktap.bytecode.RecordView} reads them (the kernel module guide's EMIT layout);
  *   <li>ERROR: {@code u32 line}, the message's bytes;
- *   <li>LOST: {@code u64 count}; EXIT: {@code s64 status} (not an output: {@link #decode} returns null).
+ *   <li>LOST: {@code u64 count}; AGGREGATION: as the kernel module guide's ring section gives it; EXIT: {@code s64 status} (not an output: {@link #decode} returns null).
  * </ul>
  *
  * A record that does not parse becomes a {@link TraceOutput.RuntimeError} saying so, never an exception.
@@ -37,7 +38,7 @@ public final class RecordDecoder {
         this.emitPayload = new io.ktap.bytecode.RecordView(schemas);
     }
 
-    /** The record as an output value, or null for an EXIT record or an unknown type. */
+    /** The record as an output value, or null for an EXIT record (not an output). */
     public TraceOutput decode(RecordView v) {
         try {
             return switch (v.type()) {
@@ -48,9 +49,12 @@ public final class RecordDecoder {
                 case RecordView.ERROR -> new TraceOutput.RuntimeError(v.cpu(), v.timestampNanos(),
                         v.payloadString(4, v.payloadLength() - 4), source, v.payloadInt(0));
                 case RecordView.LOST -> new TraceOutput.Lost(v.cpu(), v.timestampNanos(), v.payloadLong(0));
-                default -> null;
+                case RecordView.AGGREGATION -> aggregation(v);
+                case RecordView.EXIT -> null;
+                default -> new TraceOutput.RuntimeError(v.cpu(), v.timestampNanos(),
+                        "unknown record type " + v.type() + " from the kernel", source, 0);
             };
-        } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
+        } catch (IndexOutOfBoundsException | IllegalArgumentException | IllegalStateException e) {
             return new TraceOutput.RuntimeError(v.cpu(), v.timestampNanos(),
                     "malformed record of type " + v.type() + " from the kernel: " + e.getMessage(), source, 0);
         }
@@ -73,6 +77,14 @@ public final class RecordDecoder {
             at += (16 + keyLen + 7) & ~7;
         }
         return new TraceOutput.Histogram(v.cpu(), v.timestampNanos(), rows, omitted);
+    }
+
+    /** AGGREGATION payloads have one layout on every VM: decoded like the C VM's. */
+    private static TraceOutput.Aggregation aggregation(RecordView v) {
+        byte[] payload = new byte[v.payloadLength()];
+        v.copyPayload(0, payload, 0, payload.length);
+        return CVm.aggregation(new CVm.Raw(RecordView.AGGREGATION, v.cpu(), v.timestampNanos(), payload),
+                ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN));
     }
 
     /** EMIT payloads have one layout on every VM: decoded by the shared payload view. */

@@ -24,6 +24,7 @@ public final class RecordView {
     public static final int ERROR = 4;
     public static final int LOST = 5;
     public static final int EXIT = 6;
+    public static final int AGGREGATION = 7;
 
     private ByteBuffer buffer;
     private int at;

@@ -240,6 +240,9 @@ final class AstGenerator {
                 return new Stmt.Var(S, names, values);
             }
             case 2: {
+                if (c.oneIn(4)) {
+                    return new Stmt.Assign(S, List.of(target(depth)), List.of(aggregation(depth)));
+                }
                 int n = c.between(1, 2);
                 List<Expr> targets = new ArrayList<>();
                 for (int i = 0; i < n; i++) {
@@ -407,12 +410,30 @@ final class AstGenerator {
         return expr(depth);
     }
 
+    /** A call of an aggregation function, for {@code target = agg(...)}: lhist with valid literal bounds. */
+    private Expr aggregation(int depth) {
+        Builtin b = c.pick(Arrays.stream(Builtin.values()).filter(Builtin::isAggregation).toList());
+        List<Expr> args = new ArrayList<>();
+        if (b.minArgs() > 0) {
+            args.add(expr(depth - 1));
+        }
+        if (b == Builtin.LHIST) {
+            long min = c.between(-3, 3) * 10L;
+            long step = c.between(1, 5);
+            args.add(new Expr.Int(S, min));
+            args.add(new Expr.Int(S, min + step * c.between(1, 8)));
+            args.add(new Expr.Int(S, step));
+        }
+        return new Expr.Call(S, new Expr.Name(S, b.functionName()), args);
+    }
+
     /** A call or method call. */
     private Expr callish(int depth) {
         int d = depth - 1;
         switch (c.choose(6)) {
             case 0: {
-                Builtin b = c.pick(Arrays.asList(Builtin.values()));
+                // Aggregations are valid only as the whole value of an assignment (see aggregation()).
+                Builtin b = c.pick(Arrays.stream(Builtin.values()).filter(x -> !x.isAggregation()).toList());
                 int max = b.maxArgs() == Builtin.VARIADIC ? b.minArgs() + 3 : b.maxArgs();
                 List<Expr> args = exprs(d, b.minArgs(), max);
                 Expr callee = b.library() == null ? new Expr.Name(S, b.functionName())

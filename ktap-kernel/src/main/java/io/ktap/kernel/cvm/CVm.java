@@ -5,6 +5,7 @@ import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import io.ktap.bytecode.Chunk;
 import io.ktap.bytecode.RecordView;
+import io.ktap.trace.AggregationKind;
 import io.ktap.trace.TraceOutput;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,6 +42,7 @@ public final class CVm implements AutoCloseable {
     public static final int REC_ERROR = 4;
     public static final int REC_LOST = 5;
     public static final int REC_EXIT = 6;
+    public static final int REC_AGGREGATION = 7;
 
     private static final String LIBRARY = "libktapvm.so";
     private static final CVmLibrary LIB;
@@ -279,6 +281,8 @@ public final class CVm implements AutoCloseable {
             case REC_EXIT:
                 exitStatus = (int) b.getLong(0);
                 return null;
+            case REC_AGGREGATION:
+                return aggregation(r, b);
             default:
                 throw new IllegalStateException("unknown record type " + r.type());
         }
@@ -289,6 +293,40 @@ public final class CVm implements AutoCloseable {
             records = new RecordView(chunk.schemas());
         }
         return records;
+    }
+
+    /** Decodes an AGGREGATION record (the kernel module guide's ring section). */
+    public static TraceOutput.Aggregation aggregation(Raw r, java.nio.ByteBuffer b) {
+        AggregationKind kind = AggregationKind.byCode(b.getInt(0))
+                .orElseThrow(() -> new IllegalStateException("unknown aggregation kind " + b.getInt(0)));
+        int count = b.getInt(4);
+        long min = b.getLong(8);
+        long max = b.getLong(16);
+        long step = b.getLong(24);
+        int nameLen = b.getInt(32);
+        String name = utf8(r.payload(), 36, nameLen);
+        int off = 36 + nameLen + 7 & ~7;
+        List<TraceOutput.Aggregation.Entry> entries = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            boolean keyed = (b.getInt(off) & 1) != 0;
+            int keyLen = b.getInt(off + 4);
+            String key = keyed ? utf8(r.payload(), off + 8, keyLen) : null;
+            off = off + 8 + keyLen + 7 & ~7;
+            long n = b.getLong(off);
+            long sum = b.getLong(off + 8);
+            long lo = b.getLong(off + 16);
+            long hi = b.getLong(off + 24);
+            int first = b.getInt(off + 32);
+            int buckets = b.getInt(off + 36);
+            off += 40;
+            List<Long> counts = new ArrayList<>(buckets);
+            for (int k = 0; k < buckets; k++) {
+                counts.add(b.getLong(off));
+                off += 8;
+            }
+            entries.add(new TraceOutput.Aggregation.Entry(key, n, sum, lo, hi, first, counts));
+        }
+        return new TraceOutput.Aggregation(r.cpu(), r.timeNanos(), name, kind, min, max, step, entries);
     }
 
     private static String utf8(byte[] b, int off, int len) {

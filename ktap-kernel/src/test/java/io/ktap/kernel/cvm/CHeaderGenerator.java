@@ -3,6 +3,7 @@ package io.ktap.kernel.cvm;
 import io.ktap.ast.Builtin;
 import io.ktap.bytecode.Opcode;
 import io.ktap.bytecode.Operand;
+import io.ktap.trace.AggregationKind;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -65,25 +66,45 @@ public final class CHeaderGenerator {
         sb.append("};\n\n");
 
         int maxId = 0;
-        for (Builtin b : Builtin.values()) {
+        for (Builtin b : callable()) {
             maxId = Math.max(maxId, b.id());
         }
-        sb.append("/*\n * X(name, id, \"qualified name\", min_args, max_args): every builtin;\n");
-        sb.append(" * max_args is -1 for a variadic builtin.\n */\n");
+        sb.append("/*\n * X(name, id, \"qualified name\", min_args, max_args): every builtin CALLB may name\n");
+        sb.append(" * (not the aggregation functions); max_args is -1 for a variadic builtin.\n */\n");
         sb.append("#define KTAP_BUILTINS(X)");
-        for (Builtin b : Builtin.values()) {
+        for (Builtin b : callable()) {
             sb.append(" \\\n\tX(").append(b.name()).append(", ").append(b.id()).append(", \"")
                     .append(b.qualifiedName()).append("\", ").append(b.minArgs()).append(", ")
                     .append(b.maxArgs()).append(')');
         }
         sb.append("\n\n#define KTAP_BUILTIN_MAX_ID\t").append(maxId).append("\n\n");
         sb.append("enum ktap_builtin {\n");
-        for (Builtin b : Builtin.values()) {
+        for (Builtin b : callable()) {
             sb.append("\tKTAP_BI_").append(b.name().toUpperCase(Locale.ROOT)).append(" = ").append(b.id())
                     .append(",\n");
         }
-        sb.append("};\n\n#endif /* KTAP_OPCODES_H */\n");
+        sb.append("};\n\n");
+
+        sb.append("/*\n * X(name, code, \"function\"): the aggregation kinds (io.ktap.trace.AggregationKind),\n");
+        sb.append(" * the kind byte of the AGGREGATIONS section and of aggregation ring records.\n */\n");
+        sb.append("#define KTAP_AGGREGATIONS(X)");
+        for (AggregationKind k : AggregationKind.values()) {
+            sb.append(" \\\n\tX(").append(k.name()).append(", ").append(k.code()).append(", \"")
+                    .append(k.functionName()).append("\")");
+        }
+        sb.append("\n\nenum ktap_agg_kind {\n");
+        for (AggregationKind k : AggregationKind.values()) {
+            sb.append("\tKTAP_AGG_").append(k.name()).append(" = ").append(k.code()).append(",\n");
+        }
+        sb.append("};\n\n#define KTAP_AGG_KIND_MAX\t").append(AggregationKind.values().length).append('\n');
+        sb.append("#define KTAP_HIST_BUCKETS\t").append(AggregationKind.HIST_BUCKETS).append('\n');
+        sb.append("#define KTAP_LHIST_MAX_BUCKETS\t").append(AggregationKind.MAX_LHIST_BUCKETS).append('\n');
+        sb.append("\n#endif /* KTAP_OPCODES_H */\n");
         return sb.toString();
+    }
+
+    private static java.util.List<Builtin> callable() {
+        return java.util.Arrays.stream(Builtin.values()).filter(b -> !b.isAggregation()).toList();
     }
 
     /** Writes the header to {@code args[0]} (default: {@value #HEADER} under the working directory). */
