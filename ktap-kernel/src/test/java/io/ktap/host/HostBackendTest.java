@@ -75,7 +75,7 @@ class HostBackendTest {
 
     @Test
     void onlyTheChosenCpuIsTraced() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(HostSupport.onlineCpus().size() > 1, "needs two CPUs");
+        assertTrue(HostSupport.onlineCpus().size() > 1, "needs two CPUs (every machine of this kind has two)");
         String script = """
                 var n = 0
                 trace syscalls:sys_enter_getppid { n += 1 }

@@ -1,6 +1,7 @@
 package io.ktap.host;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,7 +26,7 @@ final class NativeHelpers {
     /** Aborts the calling test unless the host backend works here. */
     static void assumeHostTracing() {
         HostException cause = HostSupport.unavailabilityCause();
-        assumeTrue(cause == null, () -> "host tracing unavailable: " + cause.getMessage());
+        assertNull(cause, () -> "host tracing unavailable: " + cause.getMessage());
     }
 
     /** The binary built from {@code io/ktap/host/<name>.c}. */
@@ -59,7 +60,7 @@ final class NativeHelpers {
         try {
             gcc = new ProcessBuilder(command).redirectErrorStream(true).start();
         } catch (IOException e) {
-            assumeTrue(false, "gcc is needed to build the test helpers: " + e.getMessage());
+            fail("gcc is needed to build the test helpers: " + e.getMessage());
             throw e;
         }
         String output = new String(gcc.getInputStream().readAllBytes());
