@@ -20,6 +20,11 @@ import java.util.Objects;
  * Probes.kretprobe("do_sys_open", "fd=$retval")
  * Probes.uprobe("/lib/libc.so.6", "malloc", "size=%di")
  * Probes.tick(Duration.ofMillis(10))
+ * Probes.perf(Counter.PAGE_FAULTS)                      // perf:page-faults, every fault
+ * Probes.perf(Counter.CYCLES, 100_000)                  // perf:cycles/period=100000/
+ * Probes.perfFrequency(Counter.CPU_CLOCK, 99)           // perf:cpu-clock/freq=99/
+ * Probes.watch(0x601040, 4, Access.W)                   // mem:0x601040/4:w
+ * Probes.watch("jiffies", 8, Access.RW)                 // mem:jiffies/8:rw
  * Probes.parse("probe:vfs_read+0x10")                    // any EVENTDEF text
  * }</pre>
  */
@@ -113,6 +118,49 @@ public final class Probes {
     /** A timer firing on every CPU every {@code period} (at least 1us, whole microseconds). */
     public static Probe.Timer profile(Duration period) {
         return new Probe.Timer(Span.NONE, Probe.Timer.Kind.PROFILE, period);
+    }
+
+    /**
+     * A perf event with its default sampling: every occurrence for the discrete software events
+     * (faults, context switches, migrations), 4000 Hz for the hardware events and the clocks.
+     */
+    public static Probe.PerfEvent perf(Probe.PerfEvent.Counter counter) {
+        return Probe.PerfEvent.of(Span.NONE, counter);
+    }
+
+    /** A perf event whose handler runs every {@code period} events (the clocks: nanoseconds). */
+    public static Probe.PerfEvent perf(Probe.PerfEvent.Counter counter, long period) {
+        return new Probe.PerfEvent(Span.NONE, counter, period, false);
+    }
+
+    /** A perf event whose handler runs about {@code hertz} times a second. */
+    public static Probe.PerfEvent perfFrequency(Probe.PerfEvent.Counter counter, long hertz) {
+        return new Probe.PerfEvent(Span.NONE, counter, hertz, true);
+    }
+
+    /** A perf event by perf's name ({@code "cycles"}, {@code "cs"}, {@code "page-faults"}), default sampling. */
+    public static Probe.PerfEvent perf(String perfName) {
+        return perf(Probe.PerfEvent.Counter.byName(Objects.requireNonNull(perfName, "perfName")).orElseThrow(() ->
+                new IllegalArgumentException("unknown perf event '" + perfName + "'")));
+    }
+
+    /**
+     * A hardware breakpoint on {@code length} bytes at {@code address} (a user address of the
+     * traced process, or a kernel address), {@code mem:ADDR/LEN:ACCESS}.
+     */
+    public static Probe.Breakpoint watch(long address, int length, Probe.Breakpoint.Access access) {
+        return new Probe.Breakpoint(Span.NONE, null, address, length, access);
+    }
+
+    /** A hardware breakpoint on {@code length} bytes at a kernel symbol, {@code mem:SYM/LEN:ACCESS}. */
+    public static Probe.Breakpoint watch(String kernelSymbol, int length, Probe.Breakpoint.Access access) {
+        return watch(kernelSymbol, 0, length, access);
+    }
+
+    /** A hardware breakpoint at {@code offset} bytes past a kernel symbol. */
+    public static Probe.Breakpoint watch(String kernelSymbol, long offset, int length, Probe.Breakpoint.Access access) {
+        Objects.requireNonNull(kernelSymbol, "kernelSymbol");
+        return new Probe.Breakpoint(Span.NONE, kernelSymbol, offset, length, access);
     }
 
     private static List<Probe.FetchArg> fetchArgs(String... args) {

@@ -22,7 +22,22 @@ import java.util.Set;
  *   sdt:/PATH:NAME                       userspace static marker; NAME may be a glob
  *   ftrace:function                      the function tracer's event
  *   tick-N&lt;unit&gt;, profile-N&lt;unit&gt;     timers; unit s/sec, ms/msec, us/usec
+ *   perf:EVENT[/TERM/]                   perf hardware or software event, perf's name (perf list)
+ *   EVENT[/TERM/]                        the same, written as perf -e writes it (cycles, page-faults)
+ *   mem:ADDR[/LEN][:ACCESS]              hardware breakpoint (watchpoint), perf's syntax
+ *   mem:SYM[+OFFS][/LEN][:ACCESS]        the same at a kernel symbol
  * </pre>
+ * EVENT is one of perf's generalized events: {@code cycles} ({@code cpu-cycles}), {@code instructions},
+ * {@code cache-references}, {@code cache-misses}, {@code branches} ({@code branch-instructions}),
+ * {@code branch-misses}, {@code bus-cycles}, {@code stalled-cycles-frontend},
+ * {@code stalled-cycles-backend}, {@code ref-cycles} (hardware); {@code cpu-clock},
+ * {@code task-clock}, {@code page-faults} ({@code faults}), {@code context-switches} ({@code cs}),
+ * {@code cpu-migrations} ({@code migrations}), {@code minor-faults}, {@code major-faults},
+ * {@code alignment-faults}, {@code emulation-faults} (software). TERM is {@code period=N} (run the
+ * handler every N events; the clocks count nanoseconds) or {@code freq=N} (about N times a
+ * second); without it the hardware events and the clocks sample at 4000 Hz as perf record does,
+ * and the other software events run the handler on every event. ACCESS is {@code r}, {@code w},
+ * {@code rw} (the default) or {@code x}; LEN is 1, 2, 4 or 8 (default 4; {@code x}: 8).
  * OFFS and ADDR are decimal or {@code 0x} hexadecimal. ARGS are whitespace-separated
  * {@code NAME=FETCHARG} pairs in the grammar of the kernel's {@code kprobe_events} and
  * {@code uprobe_events} (Documentation/trace/kprobetrace.rst, uprobetracer.rst):
@@ -43,7 +58,9 @@ import java.util.Set;
  *
  * <p>Canonical text ({@link #format}): single spaces between arguments, offsets and addresses in
  * lower-case {@code 0x} hexadecimal, timers in the largest unit that divides the period exactly
- * ({@code s}, {@code ms}, {@code us}), never the {@code tp:} spelling.
+ * ({@code s}, {@code ms}, {@code us}), never the {@code tp:} spelling; perf events with the
+ * {@code perf:} prefix and perf's first name, their term only when it is not the default;
+ * breakpoints with the length and access always written.
  */
 public final class ProbeSpecs {
 
@@ -152,7 +169,7 @@ public final class ProbeSpecs {
 
     // ---------------------------------------------------------------- formatting
 
-    private static final Set<String> RESERVED_PREFIXES = Set.of("probe", "sdt", "ftrace");
+    private static final Set<String> RESERVED_PREFIXES = Set.of("probe", "sdt", "ftrace", "perf", "mem");
 
     private static final Probe.Visitor<String> FORMATTER = new Probe.Visitor<>() {
         @Override
@@ -206,6 +223,29 @@ public final class ProbeSpecs {
             return formatTimer(p.kind(), p.period());
         }
 
+        @Override
+        public String visitPerfEvent(Probe.PerfEvent p) {
+            String name = "perf:" + p.counter().perfName();
+            if (p.isDefaultSampling()) {
+                return name;
+            }
+            return name + "/" + (p.frequency() ? "freq=" : "period=") + p.sample() + "/";
+        }
+
+        @Override
+        public String visitBreakpoint(Probe.Breakpoint p) {
+            StringBuilder sb = new StringBuilder("mem:");
+            if (p.symbol() == null) {
+                sb.append("0x").append(Long.toHexString(p.address()));
+            } else {
+                sb.append(p.symbol());
+                if (p.address() != 0) {
+                    sb.append("+0x").append(Long.toHexString(p.address()));
+                }
+            }
+            return sb.append('/').append(p.length()).append(':').append(p.access().text()).toString();
+        }
+
         private void appendArgs(StringBuilder sb, List<Probe.FetchArg> args) {
             for (Probe.FetchArg a : args) {
                 sb.append(' ').append(a.name()).append('=').append(a.fetch());
@@ -248,7 +288,12 @@ public final class ProbeSpecs {
             }
             int colon = text.indexOf(':');
             if (colon < 0) {
-                throw fail("expected subsystem:event, probe:..., sdt:..., ftrace:function, tick-N<unit> or profile-N<unit>");
+                String name = text.indexOf('/') < 0 ? text : text.substring(0, text.indexOf('/'));
+                if (Probe.PerfEvent.Counter.byName(name).isPresent()) {
+                    return perf(text);
+                }
+                throw fail("expected subsystem:event, probe:..., sdt:..., ftrace:function, perf:EVENT, mem:ADDR,"
+                        + " tick-N<unit> or profile-N<unit>");
             }
             String prefix = text.substring(0, colon);
             String rest = text.substring(colon + 1);
@@ -268,8 +313,117 @@ public final class ProbeSpecs {
                     return new Probe.FtraceFunction(span);
                 case "tp":
                     return earlyTracepoint(rest);
+                case "perf":
+                    return perf(rest);
+                case "mem":
+                    return breakpoint(rest);
                 default:
                     return tracepoint(prefix, rest);
+            }
+        }
+
+        /** {@code EVENT[/TERM/]}, the text after {@code perf:} (or a bare perf name). */
+        private Probe perf(String rest) {
+            noWhitespace(rest, "a perf event");
+            int slash = rest.indexOf('/');
+            String name = slash < 0 ? rest : rest.substring(0, slash);
+            Probe.PerfEvent.Counter counter = Probe.PerfEvent.Counter.byName(name).orElseThrow(() -> fail(
+                    "unknown perf event '" + name + "' (expected one of " + perfNames() + ")"));
+            if (slash < 0) {
+                return Probe.PerfEvent.of(span, counter);
+            }
+            if (!rest.endsWith("/") || rest.length() == slash + 1) {
+                throw fail("a perf event's term is written between slashes: " + name + "/period=N/ or " + name
+                        + "/freq=N/");
+            }
+            String term = rest.substring(slash + 1, rest.length() - 1);
+            int eq = term.indexOf('=');
+            String key = eq < 0 ? term : term.substring(0, eq);
+            if (term.indexOf('/') >= 0 || term.indexOf(',') >= 0) {
+                throw fail("a perf event takes one term, period=N or freq=N, not '" + term + "'");
+            }
+            if (eq < 0 || (!key.equals("period") && !key.equals("freq"))) {
+                throw fail("unknown perf term '" + term + "' (expected period=N or freq=N)");
+            }
+            long n = number(term.substring(eq + 1), key);
+            try {
+                return new Probe.PerfEvent(span, counter, n, key.equals("freq"));
+            } catch (IllegalArgumentException e) {
+                throw fail(e.getMessage());
+            }
+        }
+
+        private static String perfNames() {
+            StringBuilder sb = new StringBuilder();
+            for (Probe.PerfEvent.Counter c : Probe.PerfEvent.Counter.values()) {
+                sb.append(sb.length() == 0 ? "" : ", ").append(c.perfName());
+            }
+            return sb.toString();
+        }
+
+        /** {@code ADDR[/LEN][:ACCESS]} or {@code SYM[+OFFS][/LEN][:ACCESS]}, the text after {@code mem:}. */
+        private Probe breakpoint(String rest) {
+            noWhitespace(rest, "a breakpoint");
+            String where = rest;
+            Probe.Breakpoint.Access access = Probe.Breakpoint.Access.RW;
+            int colon = where.indexOf(':');
+            if (colon >= 0) {
+                access = access(where.substring(colon + 1));
+                where = where.substring(0, colon);
+            }
+            int length = Probe.Breakpoint.defaultLength(access);
+            int slash = where.indexOf('/');
+            if (slash >= 0) {
+                String len = where.substring(slash + 1);
+                if (!len.equals("1") && !len.equals("2") && !len.equals("4") && !len.equals("8")) {
+                    throw fail("a breakpoint watches 1, 2, 4 or 8 bytes, not '" + len + "'");
+                }
+                length = Integer.parseInt(len);
+                where = where.substring(0, slash);
+            }
+            if (where.isEmpty()) {
+                throw fail("a breakpoint needs an address or a kernel symbol: mem:ADDR[/LEN][:ACCESS]");
+            }
+            String symbol = null;
+            long address;
+            if (isAsciiDigit(where.charAt(0))) {
+                try {
+                    address = parseNumber(where, true);
+                } catch (IllegalArgumentException e) {
+                    throw fail("breakpoint address '" + where + "' " + e.getMessage());
+                }
+            } else {
+                int plus = where.indexOf('+');
+                symbol = plus < 0 ? where : where.substring(0, plus);
+                address = plus < 0 ? 0 : number(where.substring(plus + 1), "offset");
+                if (!Probe.IDENT.matcher(symbol).matches()) {
+                    throw fail("'" + symbol + "' is neither an address nor a kernel symbol");
+                }
+            }
+            try {
+                return new Probe.Breakpoint(span, symbol, address, length, access);
+            } catch (IllegalArgumentException e) {
+                throw fail(e.getMessage());
+            }
+        }
+
+        private Probe.Breakpoint.Access access(String text) {
+            switch (text) {
+                case "r":
+                    return Probe.Breakpoint.Access.R;
+                case "w":
+                    return Probe.Breakpoint.Access.W;
+                case "rw":
+                case "wr":
+                    return Probe.Breakpoint.Access.RW;
+                case "x":
+                    return Probe.Breakpoint.Access.X;
+                default:
+                    if (!text.isEmpty() && text.chars().allMatch(c -> c == 'r' || c == 'w' || c == 'x')) {
+                        throw fail("an execute breakpoint cannot also watch data: '" + text
+                                + "' (use x alone, or r, w, rw)");
+                    }
+                    throw fail("unknown breakpoint access '" + text + "' (expected r, w, rw or x)");
             }
         }
 

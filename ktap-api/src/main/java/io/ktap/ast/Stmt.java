@@ -323,6 +323,18 @@ public sealed interface Stmt extends Node {
             if (filter != null && probes.get(0) instanceof Probe.Timer) {
                 throw new IllegalArgumentException("a timer takes no event filter");
             }
+            if (filter != null && probes.stream().anyMatch(Trace::isCounter)) {
+                throw new IllegalArgumentException(FILTERLESS_COUNTER);
+            }
+        }
+
+        /** Why a perf event or breakpoint cannot have a {@code /filter/}. */
+        public static final String FILTERLESS_COUNTER = "a perf event or breakpoint takes no event filter"
+                + " (it has no trace record to filter): test pid, cpu or execname in the handler";
+
+        /** Whether {@code p} is a perf event or a breakpoint: a perf counter, not a trace event. */
+        public static boolean isCounter(Probe p) {
+            return p instanceof Probe.PerfEvent || p instanceof Probe.Breakpoint;
         }
 
         @Override

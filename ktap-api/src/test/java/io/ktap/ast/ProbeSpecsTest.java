@@ -207,13 +207,116 @@ class ProbeSpecsTest {
         assertEquals("tick-1us", ProbeSpecs.format(new Probe.Timer(S, Probe.Timer.Kind.TICK, Duration.ofNanos(1000))));
     }
 
+    // ------------------------------------------------------------ perf events and breakpoints
+
+    @Test
+    void perfEventsInPerfsNaming() {
+        Probe.PerfEvent.Counter cycles = Probe.PerfEvent.Counter.CYCLES;
+        assertParses("perf:cycles", new Probe.PerfEvent(S, cycles, 4000, true), "perf:cycles");
+        assertParses("cycles", new Probe.PerfEvent(S, cycles, 4000, true), "perf:cycles");
+        assertParses("perf:cpu-cycles/period=100000/", new Probe.PerfEvent(S, cycles, 100_000, false),
+                "perf:cycles/period=100000/");
+        assertParses("instructions/freq=99/", new Probe.PerfEvent(S, Probe.PerfEvent.Counter.INSTRUCTIONS, 99, true),
+                "perf:instructions/freq=99/");
+        assertParses("perf:cycles/freq=4000/", new Probe.PerfEvent(S, cycles, 4000, true), "perf:cycles");
+        assertParses("page-faults", new Probe.PerfEvent(S, Probe.PerfEvent.Counter.PAGE_FAULTS, 1, false),
+                "perf:page-faults");
+        assertParses("perf:faults/period=0x10/", new Probe.PerfEvent(S, Probe.PerfEvent.Counter.PAGE_FAULTS, 16, false),
+                "perf:page-faults/period=16/");
+        assertParses("cs", new Probe.PerfEvent(S, Probe.PerfEvent.Counter.CONTEXT_SWITCHES, 1, false),
+                "perf:context-switches");
+        assertParses("perf:migrations/freq=10/", new Probe.PerfEvent(S, Probe.PerfEvent.Counter.CPU_MIGRATIONS, 10, true),
+                "perf:cpu-migrations/freq=10/");
+        assertParses("perf:cpu-clock/period=1000000/", new Probe.PerfEvent(S, Probe.PerfEvent.Counter.CPU_CLOCK,
+                1_000_000, false), "perf:cpu-clock/period=1000000/");
+        assertParses("task-clock", new Probe.PerfEvent(S, Probe.PerfEvent.Counter.TASK_CLOCK, 4000, true),
+                "perf:task-clock");
+    }
+
+    @Test
+    void everyPerfNameAndAliasParses() {
+        for (Probe.PerfEvent.Counter c : Probe.PerfEvent.Counter.values()) {
+            for (String name : java.util.stream.Stream.concat(java.util.stream.Stream.of(c.perfName()),
+                    c.aliases().stream()).toList()) {
+                Probe.PerfEvent p = (Probe.PerfEvent) ProbeSpecs.parse("perf:" + name);
+                assertEquals(c, p.counter(), name);
+                assertTrue(p.isDefaultSampling(), name);
+                assertEquals(p, ProbeSpecs.parse(name));
+                assertEquals("perf:" + c.perfName(), ProbeSpecs.format(p));
+            }
+        }
+        assertEquals(0, Probe.PerfEvent.Counter.CYCLES.config());
+        assertEquals(9, Probe.PerfEvent.Counter.REF_CYCLES.config());
+        assertEquals(8, Probe.PerfEvent.Counter.EMULATION_FAULTS.config());
+        assertEquals(Probe.PerfEvent.Type.SOFTWARE, Probe.PerfEvent.Counter.MAJOR_FAULTS.type());
+    }
+
+    @Test
+    void breakpointsInPerfsSyntax() {
+        Probe.Breakpoint.Access rw = Probe.Breakpoint.Access.RW;
+        assertParses("mem:0x601040", new Probe.Breakpoint(S, null, 0x601040, 4, rw), "mem:0x601040/4:rw");
+        assertParses("mem:0x601040/8:w", new Probe.Breakpoint(S, null, 0x601040, 8, Probe.Breakpoint.Access.W),
+                "mem:0x601040/8:w");
+        assertParses("mem:6295616:wr", new Probe.Breakpoint(S, null, 0x601040, 4, rw), "mem:0x601040/4:rw");
+        assertParses("mem:0x601040/1:r", new Probe.Breakpoint(S, null, 0x601040, 1, Probe.Breakpoint.Access.R),
+                "mem:0x601040/1:r");
+        assertParses("mem:0x401000:x", new Probe.Breakpoint(S, null, 0x401000, 8, Probe.Breakpoint.Access.X),
+                "mem:0x401000/8:x");
+        assertParses("mem:0xffffffff82a0c000/8", new Probe.Breakpoint(S, null, 0xffffffff82a0c000L, 8, rw),
+                "mem:0xffffffff82a0c000/8:rw");
+        assertParses("mem:jiffies/8:w", new Probe.Breakpoint(S, "jiffies", 0, 8, Probe.Breakpoint.Access.W),
+                "mem:jiffies/8:w");
+        assertParses("mem:init_task+16/2", new Probe.Breakpoint(S, "init_task", 16, 2, rw), "mem:init_task+0x10/2:rw");
+        assertParses("mem:do_sys_open:x", new Probe.Breakpoint(S, "do_sys_open", 0, 8, Probe.Breakpoint.Access.X),
+                "mem:do_sys_open/8:x");
+    }
+
+    @Test
+    void perfEventsAndBreakpointsHaveNoFilter() {
+        Block empty = Block.of();
+        Probe pf = ProbeSpecs.parse("page-faults");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Stmt.Trace(S, List.of(new Probe.Tracepoint(S, "sched", "*"), pf), "pid == 1", empty));
+        assertEquals(Stmt.Trace.FILTERLESS_COUNTER, e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> new Stmt.Trace(S, List.of(ProbeSpecs.parse("mem:jiffies")), "x == 1", empty));
+        new Stmt.Trace(S, List.of(new Probe.Tracepoint(S, "sched", "*"), pf), null, empty);
+    }
+
     // ------------------------------------------------------------ errors
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
         "\"\"| empty eventdef",
         "\"   \"| empty eventdef",
-        "sched| expected subsystem:event, probe:..., sdt:..., ftrace:function, tick-N<unit> or profile-N<unit>",
+        "sched| expected subsystem:event, probe:..., sdt:..., ftrace:function, perf:EVENT, mem:ADDR, tick-N<unit> or profile-N<unit>",
+        "perf:| nothing after 'perf:'",
+        "perf:cycle| unknown perf event 'cycle' (expected one of cycles, instructions, cache-references, cache-misses, branches, branch-misses, bus-cycles, stalled-cycles-frontend, stalled-cycles-backend, ref-cycles, cpu-clock, task-clock, page-faults, context-switches, cpu-migrations, minor-faults, major-faults, alignment-faults, emulation-faults)",
+        "perf:cycles/period=0/| cycles: a sample period must be at least 1, not 0",
+        "perf:cycles/freq=0/| cycles: a sample frequency must be at least 1, not 0",
+        "perf:cycles/period=-1/| period '-1' is not a decimal or 0x-hexadecimal number",
+        "perf:cycles/period=1000| a perf event's term is written between slashes: cycles/period=N/ or cycles/freq=N/",
+        "perf:cycles/| a perf event's term is written between slashes: cycles/period=N/ or cycles/freq=N/",
+        "perf:cycles//| unknown perf term '' (expected period=N or freq=N)",
+        "perf:cycles/config=3/| unknown perf term 'config=3' (expected period=N or freq=N)",
+        "perf:cycles/period=1/freq=2/| a perf event takes one term, period=N or freq=N, not 'period=1/freq=2'",
+        "perf:cycles/period=99999999999999999999/| period '99999999999999999999' is too large",
+        "perf:cpu-clock/period=9999/| cpu-clock counts nanoseconds: its period must be at least 10000 (10us), not 9999",
+        "perf:cycles x=%di| a perf event takes no arguments",
+        "cs/period=x/| period 'x' is not a decimal or 0x-hexadecimal number",
+        "mem:| nothing after 'mem:'",
+        "mem:/8:w| a breakpoint needs an address or a kernel symbol: mem:ADDR[/LEN][:ACCESS]",
+        "mem:0x1000/3| a breakpoint watches 1, 2, 4 or 8 bytes, not '3'",
+        "mem:0x1000/:w| a breakpoint watches 1, 2, 4 or 8 bytes, not ''",
+        "mem:0x1000:q| unknown breakpoint access 'q' (expected r, w, rw or x)",
+        "mem:0x1000:| unknown breakpoint access '' (expected r, w, rw or x)",
+        "mem:0x1000:rwx| an execute breakpoint cannot also watch data: 'rwx' (use x alone, or r, w, rw)",
+        "mem:0x1000/4:x| an execute breakpoint has the length of an instruction pointer, 8, not 4",
+        "mem:0x10zz| breakpoint address '0x10zz' is not a decimal or 0x-hexadecimal number",
+        "mem:0x10000000000000000| breakpoint address '0x10000000000000000' is too large",
+        "mem:jiff-ies| 'jiff-ies' is neither an address nor a kernel symbol",
+        "mem:jiffies+| offset '' is missing",
+        "mem:jiffies x=%di| a breakpoint takes no arguments",
         "sched:| nothing after 'sched:'",
         ":sched_switch| empty tracepoint subsystem",
         "sched:sched-switch| tracepoint event 'sched-switch' may hold only letters, digits, '_', '*' and '?'",
@@ -331,7 +434,7 @@ class ProbeSpecsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"probe", "sdt", "ftrace", "tp"})
+    @ValueSource(strings = {"probe", "sdt", "ftrace", "tp", "perf", "mem"})
     void tracepointsInReservedSubsystemsHaveNoTextForm(String subsystem) {
         Probe p = new Probe.Tracepoint(S, subsystem, "function");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ProbeSpecs.format(p));

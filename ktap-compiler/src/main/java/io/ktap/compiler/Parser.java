@@ -641,6 +641,10 @@ final class Parser {
             diagnostics.error(header.filter().span(), ErrorCode.INVALID_FILTER, "a timer takes no event filter");
             ok = false;
         }
+        if (ok && filter != null && probes.stream().anyMatch(Stmt.Trace::isCounter)) {
+            diagnostics.error(header.filter().span(), ErrorCode.INVALID_FILTER, Stmt.Trace.FILTERLESS_COUNTER);
+            ok = false;
+        }
         resumeAt(header.endPos(), header.endLine(), header.endLineStart());
         if (tok.kind() != TokenKind.LBRACE) {
             throw new SyntaxError(); // the broken header is reported; skip to the next statement

@@ -203,7 +203,7 @@ final class AstGenerator {
         for (int i = 0; i < n; i++) {
             probes.add(anyProbe(false));
         }
-        String filter = c.oneIn(3) ? c.pick(FILTERS) : null;
+        String filter = c.oneIn(3) && probes.stream().noneMatch(Stmt.Trace::isCounter) ? c.pick(FILTERS) : null;
         frames.push(new Frame(false, true));
         Block body = statements(3, false);
         frames.pop();
@@ -524,7 +524,7 @@ final class AstGenerator {
     // ---------------------------------------------------------------- probes
 
     private Probe anyProbe(boolean timers) {
-        switch (c.choose(timers ? 7 : 6)) {
+        switch (c.choose(timers ? 9 : 8)) {
             case 0:
                 return new Probe.Tracepoint(S, glob(TP_SUBSYSTEMS), glob(TP_EVENTS));
             case 1:
@@ -544,6 +544,10 @@ final class AstGenerator {
                 return new Probe.Sdt(S, c.pick(PATHS), glob(List.of("lll_futex_wake", "*", "setjmp", "mark?")));
             case 5:
                 return new Probe.FtraceFunction(S);
+            case 6:
+                return perfProbe();
+            case 7:
+                return breakpointProbe();
             default:
                 return timerProbe();
         }
@@ -561,6 +565,29 @@ final class AstGenerator {
         }
         String s = sb.toString();
         return RESERVED_SUBSYSTEMS.contains(s) ? s + "_x" : s;
+    }
+
+    private Probe.PerfEvent perfProbe() {
+        Probe.PerfEvent.Counter counter = c.pick(List.of(Probe.PerfEvent.Counter.values()));
+        switch (c.choose(3)) {
+            case 0:
+                return Probe.PerfEvent.of(S, counter);
+            case 1:
+                return new Probe.PerfEvent(S, counter, c.between(1, 10_000), true);
+            default:
+                long period = counter.isClock() ? Probe.PerfEvent.MIN_CLOCK_PERIOD + c.between(0, 1 << 20)
+                        : c.oneIn(4) ? Long.MAX_VALUE : c.between(1, 1 << 20);
+                return new Probe.PerfEvent(S, counter, period, false);
+        }
+    }
+
+    private Probe.Breakpoint breakpointProbe() {
+        Probe.Breakpoint.Access access = c.pick(List.of(Probe.Breakpoint.Access.values()));
+        int length = access == Probe.Breakpoint.Access.X ? 8 : c.pick(List.of(1, 2, 4, 8));
+        if (c.oneIn(2)) {
+            return new Probe.Breakpoint(S, c.pick(SYMBOLS), c.oneIn(2) ? 0 : c.between(1, 4096), length, access);
+        }
+        return new Probe.Breakpoint(S, null, c.oneIn(4) ? c.anyLong() : c.between(0, 1 << 30) * 8L, length, access);
     }
 
     private Probe.Timer timerProbe() {
@@ -601,7 +628,7 @@ final class AstGenerator {
             "len", "arg");
     private static final List<String> FILTERS = List.of("common_pid==1", "ip==mutex*",
             "prev_pid!=0 && next_pid>100", "comm==\"sh\"", "bytes_req >= 4096 || gfp_flags & 1");
-    private static final Set<String> RESERVED_SUBSYSTEMS = Set.of("probe", "sdt", "ftrace", "tp");
+    private static final Set<String> RESERVED_SUBSYSTEMS = Set.of("probe", "sdt", "ftrace", "tp", "perf", "mem");
     private static final List<String> TP_SUBSYSTEMS = List.of("sched", "syscalls", "*", "irq", "sys*", "kmem");
     private static final List<String> TP_EVENTS = List.of("sched_switch", "*", "sys_enter_*", "sys_exit_open",
             "kmalloc", "softirq_?ntry");
