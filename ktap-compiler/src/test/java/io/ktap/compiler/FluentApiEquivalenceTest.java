@@ -226,6 +226,24 @@ class FluentApiEquivalenceTest {
                 .build());
 
         SCRIPT_TWINS.put("""
+                var faults = {}
+                trace page-faults { faults[execname()] += 1 }
+                trace perf:cycles/period=100000/, instructions/freq=99/ { print(argevent) }
+                trace mem:0x601040/4:w, mem:jiffies+8/8:rw { print(arg1, ipof(arg2)) }
+                trace_end { histogram(faults) }
+                """, () -> program()
+                .var("faults", table())
+                .trace(Probes.perf("page-faults"), h -> h.add(index(name("faults"), execname()), 1))
+                .trace(List.of(Probes.perf(io.ktap.ast.Probe.PerfEvent.Counter.CYCLES, 100_000),
+                        Probes.perfFrequency(io.ktap.ast.Probe.PerfEvent.Counter.INSTRUCTIONS, 99)), null,
+                        h -> h.print(argevent()))
+                .trace(List.of(Probes.watch(0x601040, 4, io.ktap.ast.Probe.Breakpoint.Access.W),
+                        Probes.watch("jiffies", 8, 8, io.ktap.ast.Probe.Breakpoint.Access.RW)), null,
+                        h -> h.print(arg(1), ipof(arg(2))))
+                .traceEnd(h -> h.histogram(name("faults")))
+                .build());
+
+        SCRIPT_TWINS.put("""
                 var t = {1, "two", [3] = 'three', key = {nested = true}, ["a b"] = nil}
                 var obj = {}
                 function obj.greet(who) { return "hello " .. who }
