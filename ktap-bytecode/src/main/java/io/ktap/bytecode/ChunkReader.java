@@ -286,7 +286,7 @@ public final class ChunkReader {
         int code = u8();
         ProbeKind kind = ProbeKind.byCode(code).orElse(null);
         if (kind == null) {
-            throw new ChunkFormatException(at, "expected a probe kind 1..9, found " + code);
+            throw new ChunkFormatException(at, "expected a probe kind 1.." + ProbeKind.MAX_CODE + ", found " + code);
         }
         reserved(3);
         String spec = string();

@@ -50,7 +50,10 @@ public final class Disassembler {
                 if (p.kind().isTimer()) {
                     sb.append(", period ").append(p.periodNanos()).append(" ns");
                 }
-                if (!p.eventIds().isEmpty()) {
+                if (p.kind().isCounter() && !p.eventIds().isEmpty()
+                        && CounterAttr.check(p.kind(), p.eventIds()) == null) {
+                    sb.append(", attr ").append(CounterAttr.describe(p.kind(), p.eventIds()));
+                } else if (!p.eventIds().isEmpty()) {
                     sb.append(", event ids ").append(p.eventIds());
                 }
                 sb.append('\n');

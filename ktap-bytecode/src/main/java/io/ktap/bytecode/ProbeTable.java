@@ -40,6 +40,16 @@ final class ProbeTable {
             public ProbeKind visitTimer(Probe.Timer t) {
                 return t.kind() == Probe.Timer.Kind.TICK ? ProbeKind.TICK : ProbeKind.PROFILE;
             }
+
+            @Override
+            public ProbeKind visitPerfEvent(Probe.PerfEvent e) {
+                return ProbeKind.PERF_EVENT;
+            }
+
+            @Override
+            public ProbeKind visitBreakpoint(Probe.Breakpoint b) {
+                return ProbeKind.BREAKPOINT;
+            }
         });
     }
 

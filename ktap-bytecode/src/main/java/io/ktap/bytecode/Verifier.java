@@ -64,7 +64,9 @@ public final class Verifier {
         V23_MULTRES("V23", "a consumer of a variable count follows its producer directly, is no jump target, and its range starts at or below the producer's A"),
         V24_CODE_END("V24", "the last instruction is JMP, RET or TAILCALL"),
         V25_HANDLER("V25", "a probe's handler is a root prototype other than main, with no parameters and no varargs"),
-        V26_PROBE("V26", "a timer has a period >= 1000 ns, no filter and no event ids; another probe has period 0 and at most 65536 event ids"),
+        V26_PROBE("V26", "a timer has a period >= 1000 ns, no filter and no event ids; a perf event or breakpoint has period 0,"
+                + " no filter, and no event ids or its well-formed perf_event_attr words; another probe has period 0 and at"
+                + " most 65536 event ids"),
         V27_END_BLOCK("V27", "an end block is a root prototype other than main, with no parameters and no varargs"),
         V28_SCHEMA("V28", "a schema has 1..255 fields with distinct names"),
         V29_STRING_LENGTH("V29", "no string constant is longer than maxStringLength"),
@@ -198,6 +200,17 @@ public final class Verifier {
                 }
                 if (p.filter() != null || !p.eventIds().isEmpty()) {
                     fail(Rule.V26_PROBE, -1, -1, "probe " + i + ": a timer has no filter and no event ids");
+                }
+            } else if (p.kind().isCounter()) {
+                if (p.periodNanos() != 0) {
+                    fail(Rule.V26_PROBE, -1, -1, "probe " + i + ": only timers have a period, found " + p.periodNanos());
+                }
+                if (p.filter() != null) {
+                    fail(Rule.V26_PROBE, -1, -1, "probe " + i + ": a perf event or breakpoint has no filter");
+                }
+                String problem = CounterAttr.check(p.kind(), p.eventIds());
+                if (problem != null) {
+                    fail(Rule.V26_PROBE, -1, -1, "probe " + i + ": " + problem);
                 }
             } else {
                 if (p.periodNanos() != 0) {

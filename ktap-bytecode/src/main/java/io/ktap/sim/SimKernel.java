@@ -349,6 +349,12 @@ public final class SimKernel implements KernelContext {
         return stack.stream().mapToLong(Long::longValue).toArray();
     }
 
+    /** Where a perf counter's overflow handler runs from, innermost first. */
+    long[] counterStack() {
+        return new long[] {address("__perf_event_overflow", 0x1a), address("perf_swevent_event", 0x9c),
+                address("do_syscall_64", 0x5c), address("entry_SYSCALL_64_after_hwframe", 0x6e)};
+    }
+
     long[] timerStack() {
         return new long[] {address("hrtimer_interrupt", 0x104), address("__sysvec_apic_timer_interrupt", 0x5d),
                 address("sysvec_apic_timer_interrupt", 0x69), address("asm_sysvec_apic_timer_interrupt", 0x16)};

@@ -1,5 +1,7 @@
 package io.ktap.sim;
 
+import io.ktap.ast.Probe;
+import io.ktap.ast.ProbeSpecs;
 import io.ktap.bytecode.Chunk;
 import io.ktap.bytecode.ProbeEntry;
 import io.ktap.bytecode.ProbeKind;
@@ -7,6 +9,7 @@ import io.ktap.trace.AbstractTraceSession;
 import io.ktap.trace.TraceException;
 import io.ktap.trace.TraceOptions;
 import io.ktap.trace.TraceOutput;
+import io.ktap.vm.CounterEvent;
 import io.ktap.vm.KString;
 import io.ktap.vm.KTable;
 import io.ktap.vm.KtapVm;
@@ -14,6 +17,7 @@ import io.ktap.vm.TraceEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -31,6 +35,11 @@ import java.util.stream.Collectors;
  * <p>When the script calls {@code exit()} or a runtime error stops it, tracing ends as in the
  * kernel: the end blocks run at once, the session is terminated, and later events are not traced.
  *
+ * <p>Perf events and breakpoints are simulated too: {@link #countPerf} counts occurrences of a
+ * perf event and runs its handlers as their sample period falls due; {@code cpu-clock} and
+ * {@code task-clock} advance with the clock ({@link #advance}); {@link #access} is a memory access
+ * that runs the handlers of the breakpoints it hits.
+ *
  * <p>{@link #start()} runs the main chunk, the kernel's workload (if the backend has one), then
  * closes: the {@code ktap --backend sim} behaviour.
  */
@@ -43,6 +52,7 @@ public final class SimSession extends AbstractTraceSession {
     private final List<TraceOutput> outputs = new ArrayList<>();
     private final List<Attachment> attachments = new ArrayList<>();
     private final List<Timer> timers = new ArrayList<>();
+    private final List<Counter> counters = new ArrayList<>();
     private KtapVm vm;
     private boolean finished;
 
@@ -52,7 +62,9 @@ public final class SimSession extends AbstractTraceSession {
         this.options = Objects.requireNonNull(options, "options");
         this.workload = workload;
         for (ProbeEntry p : chunk.probes()) {
-            if (!p.kind().isTimer()) {
+            if (p.kind().isCounter()) {
+                counterProbe(p);
+            } else if (!p.kind().isTimer()) {
                 // Resolve now, as userspace does at load: a malformed probe fails here.
                 matcher(p.kind(), p.spec(), p.filter());
             }
@@ -77,7 +89,15 @@ public final class SimSession extends AbstractTraceSession {
         for (int i = 0; i < chunk.probes().size(); i++) {
             ProbeEntry p = chunk.probes().get(i);
             if (p.kind().isTimer()) {
-                timers.add(new Timer(i, p, kernel.now() + p.periodNanos()));
+                timers.add(new Timer(i, p, p.periodNanos(), kernel.now() + p.periodNanos()));
+            } else if (p.kind().isCounter()) {
+                Probe probe = counterProbe(p);
+                if (probe instanceof Probe.PerfEvent e && e.counter().isClock()) {
+                    long period = e.frequency() ? Math.max(1, 1_000_000_000L / e.sample()) : e.sample();
+                    timers.add(new Timer(i, p, period, kernel.now() + period));
+                } else {
+                    counters.add(new Counter(i, probe));
+                }
             } else {
                 int probe = i;
                 attachments.add(new Attachment(matcher(p.kind(), p.spec(), p.filter()),
@@ -122,6 +142,7 @@ public final class SimSession extends AbstractTraceSession {
         finished = true;
         attachments.clear();
         timers.clear();
+        counters.clear();
         kernel.leave();
         vm.runEnd();
         terminated();
@@ -217,7 +238,7 @@ public final class SimSession extends AbstractTraceSession {
                 break;
             }
             kernel.setNow(next.next);
-            next.next += next.entry.periodNanos();
+            next.next += next.period;
             fireTimer(next);
         }
         kernel.setNow(Math.max(kernel.now(), target));
@@ -225,6 +246,10 @@ public final class SimSession extends AbstractTraceSession {
     }
 
     private void fireTimer(Timer t) {
+        if (t.entry.kind() == ProbeKind.PERF_EVENT) {
+            fireClock(t);
+            return;
+        }
         List<Integer> cpus = new ArrayList<>();
         if (t.entry.kind() == ProbeKind.PROFILE) {
             for (int c = 0; c < kernel.numCpus(); c++) {
@@ -251,6 +276,189 @@ public final class SimSession extends AbstractTraceSession {
                 finish();
             }
         }
+    }
+
+    /**
+     * A period of {@code cpu-clock} (on every CPU, as a system-wide per-CPU counter) or
+     * {@code task-clock} (the current task's time, on the current CPU) elapsed.
+     */
+    private void fireClock(Timer t) {
+        Probe.PerfEvent e = (Probe.PerfEvent) ProbeSpecs.parse(t.entry.spec());
+        List<Integer> cpus = new ArrayList<>();
+        if (e.counter() == Probe.PerfEvent.Counter.CPU_CLOCK) {
+            for (int c = 0; c < kernel.numCpus(); c++) {
+                cpus.add(c);
+            }
+        } else {
+            cpus.add(kernel.currentCpu());
+        }
+        SimTask task = kernel.currentTask();
+        if (options.pid().isPresent() && task.pid() != options.pid().getAsInt()) {
+            return;
+        }
+        long[] stack = kernel.timerStack();
+        for (int c : cpus) {
+            if (finished) {
+                return;
+            }
+            if (options.cpu().isPresent() && c != options.cpu().getAsInt()) {
+                continue;
+            }
+            CounterEvent ev = new CounterEvent().perf(KString.of(e.counter().perfName()), stack[0], t.period)
+                    .context(task.comm(), task.tid(), c, kernel.now(), ".....");
+            kernel.enter(task, c, true, stack);
+            try {
+                vm.runProbe(t.probe, ev);
+            } finally {
+                kernel.leave();
+            }
+            if (vm.isStopped()) {
+                finish();
+            }
+        }
+    }
+
+    // ---- perf events and breakpoints ---------------------------------------------------------------
+
+    /**
+     * Counts {@code count} occurrences of the perf event {@code event} (perf's name or alias:
+     * {@code page-faults}, {@code cs}, {@code cycles}...) in the current task on the current CPU,
+     * at instruction {@code ip}: each probe on the event runs its handler once every time its
+     * sample period falls due (counts carry over between calls, per CPU, as in the kernel). A probe
+     * sampling at a frequency, whose period the kernel would adapt, runs once per call.
+     * {@code cpu-clock} and {@code task-clock} are not counted here: they advance with
+     * {@link #advance}.
+     *
+     * @return the number of handler runs
+     */
+    public int countPerf(String event, long count, long ip) {
+        return countPerfAs(kernel.currentTask(), kernel.currentCpu(), event, count, ip);
+    }
+
+    /** {@link #countPerf(String, long, long)} at the address of the kernel function {@code schedule}. */
+    public int countPerf(String event, long count) {
+        return countPerf(event, count, kernel.address("schedule", 0x5e));
+    }
+
+    /** Counts occurrences of a perf event in task {@code task} on CPU {@code cpu}. */
+    public int countPerfAs(SimTask task, int cpu, String event, long count, long ip) {
+        requireStarted();
+        Probe.PerfEvent.Counter counter = Probe.PerfEvent.Counter.byName(event).orElseThrow(() ->
+                new IllegalArgumentException("unknown perf event '" + event + "'"));
+        if (counter.isClock()) {
+            throw new IllegalArgumentException(counter.perfName() + " advances with the clock: use advance(Duration)");
+        }
+        if (count < 0) {
+            throw new IllegalArgumentException("a negative count: " + count);
+        }
+        kernel.checkCpu(cpu);
+        if (finished || !traced(task, cpu)) {
+            return 0;
+        }
+        int ran = 0;
+        for (Counter c : List.copyOf(counters)) {
+            if (!(c.probe instanceof Probe.PerfEvent e) || e.counter() != counter) {
+                continue;
+            }
+            long runs;
+            long period;
+            if (e.frequency()) {
+                runs = count > 0 ? 1 : 0;
+                period = count;
+            } else {
+                long acc = c.left.getOrDefault(cpu, 0L) + count;
+                runs = acc / e.sample();
+                c.left.put(cpu, acc % e.sample());
+                period = e.sample();
+            }
+            CounterEvent ev = new CounterEvent().perf(KString.of(counter.perfName()), ip, period);
+            for (long r = 0; r < runs && !finished; r++) {
+                ev.context(task.comm(), task.tid(), cpu, kernel.now(), ".....");
+                ran += run(c.index, task, cpu, ev);
+            }
+        }
+        return ran;
+    }
+
+    /**
+     * A memory access by the current task on the current CPU: {@code size} bytes at
+     * {@code address} read ({@link Probe.Breakpoint.Access#R}), written ({@code W}), or the
+     * instruction there executed ({@code X}), by the instruction before {@code ip}. Every
+     * breakpoint whose bytes it touches and that watches that kind of access runs its handler
+     * ({@code rw} watches reads and writes). A breakpoint on a kernel symbol watches the symbol's
+     * address in this kernel ({@link SimKernel#symbol(String)}).
+     *
+     * @param kind R, W or X ({@code RW} is not one access)
+     * @return the number of handler runs
+     */
+    public int access(Probe.Breakpoint.Access kind, long address, int size, long ip) {
+        return accessAs(kernel.currentTask(), kernel.currentCpu(), kind, address, size, ip);
+    }
+
+    /** A memory access in task {@code task} on CPU {@code cpu}. */
+    public int accessAs(SimTask task, int cpu, Probe.Breakpoint.Access kind, long address, int size, long ip) {
+        requireStarted();
+        Objects.requireNonNull(kind, "kind");
+        if (kind == Probe.Breakpoint.Access.RW) {
+            throw new IllegalArgumentException("an access reads (R), writes (W) or executes (X)");
+        }
+        if (size < 1) {
+            throw new IllegalArgumentException("an access touches at least one byte: " + size);
+        }
+        kernel.checkCpu(cpu);
+        if (finished || !traced(task, cpu)) {
+            return 0;
+        }
+        int ran = 0;
+        for (Counter c : List.copyOf(counters)) {
+            if (!(c.probe instanceof Probe.Breakpoint b) || finished) {
+                continue;
+            }
+            long start = c.address;
+            boolean overlaps = Long.compareUnsigned(address, start + b.length()) < 0
+                    && Long.compareUnsigned(start, address + size) < 0;
+            boolean watches = (b.access().bits() & kind.bits()) != 0;
+            if (overlaps && watches) {
+                CounterEvent ev = new CounterEvent().breakpoint(KString.of(c.spec), start, ip)
+                        .context(task.comm(), task.tid(), cpu, kernel.now(), ".....");
+                ran += run(c.index, task, cpu, ev);
+            }
+        }
+        return ran;
+    }
+
+    private boolean traced(SimTask task, int cpu) {
+        return (options.pid().isEmpty() || task.pid() == options.pid().getAsInt())
+                && (options.cpu().isEmpty() || cpu == options.cpu().getAsInt());
+    }
+
+    private int run(int probe, SimTask task, int cpu, CounterEvent ev) {
+        kernel.enter(task, cpu, false, kernel.counterStack());
+        try {
+            vm.runProbe(probe, ev);
+        } finally {
+            kernel.leave();
+        }
+        if (vm.isStopped()) {
+            finish();
+        }
+        return 1;
+    }
+
+    /** Parses a perf-event or breakpoint entry, refusing what the simulated machine cannot do. */
+    private Probe counterProbe(ProbeEntry p) {
+        Probe probe;
+        try {
+            probe = ProbeSpecs.parse(p.spec());
+        } catch (IllegalArgumentException e) {
+            throw new TraceException(e.getMessage(), e);
+        }
+        if (probe instanceof Probe.Breakpoint b && b.access() == Probe.Breakpoint.Access.R
+                && kernel.arch().toString().equals("x86_64")) {
+            throw new TraceException("cannot attach '" + p.spec() + "': x86 breakpoints cannot watch reads alone;"
+                    + " watch reads and writes with :rw");
+        }
+        return probe;
     }
 
     // ---- what the test asserts on ------------------------------------------------------------------
@@ -333,12 +541,31 @@ public final class SimSession extends AbstractTraceSession {
     private static final class Timer {
         final int probe;
         final ProbeEntry entry;
+        final long period;
         long next;
 
-        Timer(int probe, ProbeEntry entry, long next) {
+        Timer(int probe, ProbeEntry entry, long period, long next) {
             this.probe = probe;
             this.entry = entry;
+            this.period = period;
             this.next = next;
+        }
+    }
+
+    /** A perf event or breakpoint probe: what it counts, and per CPU the count towards its next sample. */
+    private final class Counter {
+        final int index;
+        final Probe probe;
+        final String spec;
+        final long address;
+        final Map<Integer, Long> left = new HashMap<>();
+
+        Counter(int index, Probe probe) {
+            this.index = index;
+            this.probe = probe;
+            this.spec = ProbeSpecs.format(probe);
+            this.address = probe instanceof Probe.Breakpoint b
+                    ? (b.symbol() == null ? b.address() : kernel.address(b.symbol(), b.address())) : 0;
         }
     }
 
@@ -355,6 +582,7 @@ public final class SimSession extends AbstractTraceSession {
             case SDT -> sdt(spec);
             case FTRACE_FUNCTION -> e -> e.format().qualifiedName().equals("ftrace:function");
             case TICK, PROFILE -> throw new IllegalStateException("timers are not events");
+            case PERF_EVENT, BREAKPOINT -> throw new IllegalStateException("perf counters are not trace events");
         };
         if (filter == null || filter.isEmpty()) {
             return m;

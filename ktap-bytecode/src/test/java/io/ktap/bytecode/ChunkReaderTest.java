@@ -181,7 +181,8 @@ class ChunkReaderTest {
         assertRejected(withByte(first + 13, 2), first + 13, "expected prototype flags 0 or 1 (variadic), found 2");
         assertRejected(withByte(first + 15, 1), first + 15, "expected a reserved byte 0");
         int probes = section(BYTES, ChunkFormat.SECTION_PROBES);
-        assertRejected(withByte(probes + 12, 10), probes + 12, "expected a probe kind 1..9, found 10");
+        assertRejected(withByte(probes + 12, 12), probes + 12, "expected a probe kind 1..11, found 12");
+        assertRejected(withByte(probes + 12, 0), probes + 12, "expected a probe kind 1..11, found 0");
         assertRejected(withByte(probes + 13, 1), probes + 13, "expected a reserved byte 0");
     }
 

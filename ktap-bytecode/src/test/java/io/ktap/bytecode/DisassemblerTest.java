@@ -49,6 +49,24 @@ class DisassemblerTest {
     }
 
     @Test
+    void decodesTheAttrOfPerfEventsAndBreakpoints() {
+        Chunk c = Listing.compile(program(trace("syscalls", "sys_enter_open", print(num(1)))));
+        Proto handler = c.protos().get(1);
+        Chunk counters = new Chunk("p", Limits.DEFAULT, List.of(), c.protos(), List.of(), List.of(
+                new ProbeEntry(ProbeKind.PERF_EVENT, "perf:cycles/period=100000/", null, 1, 0, List.of(0L, 0L, 100_000L, 0L)),
+                new ProbeEntry(ProbeKind.PERF_EVENT, "perf:page-faults", null, 1, 0, List.of()),
+                new ProbeEntry(ProbeKind.BREAKPOINT, "mem:jiffies/8:w", null, 1, 0, List.of(0xffffffff82a0c000L, 8L, 2L))),
+                List.of(), List.of());
+        String listing = Disassembler.disassemble(counters);
+        assertTrue(listing.contains("[0] PERF_EVENT      perf:cycles/period=100000/ -> proto 1, attr hardware config 0 period 100000\n"),
+                listing);
+        assertTrue(listing.contains("[1] PERF_EVENT      perf:page-faults -> proto 1\n"), listing);
+        assertTrue(listing.contains("[2] BREAKPOINT      mem:jiffies/8:w -> proto 1, attr 0xffffffff82a0c000 len 8 w\n"),
+                listing);
+        assertEquals(handler, counters.protos().get(1));
+    }
+
+    @Test
     void decodesConstantsUpvaluesAndSchemas() {
         Chunk c = Listing.compile(program(func("f", names("a"), ret(fn(names(), false, ret(bin(BinOp.CONCAT, name("a"), str("\n\u00ff"))))))));
         String listing = Disassembler.disassemble(c);

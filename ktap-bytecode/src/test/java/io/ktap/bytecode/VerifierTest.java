@@ -327,6 +327,28 @@ class VerifierTest {
     }
 
     @Test
+    void v26PerfEventsAndBreakpoints() {
+        ProbeKind perf = ProbeKind.PERF_EVENT;
+        ProbeKind bp = ProbeKind.BREAKPOINT;
+        assertClean(withProbe(new ProbeEntry(perf, "perf:cycles", null, 1, 0, List.of()), HANDLER));
+        assertClean(withProbe(new ProbeEntry(perf, "perf:cycles", null, 1, 0, List.of(0L, 9L, 1L, 0L)), HANDLER));
+        assertClean(withProbe(new ProbeEntry(perf, "perf:emulation-faults", null, 1, 0, List.of(1L, 8L, 4000L, 1L)), HANDLER));
+        assertClean(withProbe(new ProbeEntry(bp, "mem:0x10/8:x", null, 1, 0, List.of(0x10L, 8L, 4L)), HANDLER));
+        assertClean(withProbe(new ProbeEntry(bp, "mem:0x10/1:r", null, 1, 0, List.of(0x10L, 1L, 1L)), HANDLER));
+        for (List<Long> bad : List.of(List.of(0L, 0L, 1L), List.of(2L, 0L, 1L, 0L), List.of(0L, 10L, 1L, 0L),
+                List.of(1L, 9L, 1L, 0L), List.of(0L, 0L, 0L, 0L), List.of(0L, 0L, 1L, 2L), List.of(0L, 0L, -1L, 0L),
+                List.of(0L, 0L, CounterAttr.MAX_FREQUENCY + 1, 1L))) {
+            assertRule(withProbe(new ProbeEntry(perf, "perf:cycles", null, 1, 0, bad), HANDLER), Verifier.Rule.V26_PROBE);
+        }
+        for (List<Long> bad : List.of(List.of(0x10L, 8L), List.of(0x10L, 3L, 2L), List.of(0x10L, 4L, 0L),
+                List.of(0x10L, 4L, 5L), List.of(0x10L, 4L, 4L))) {
+            assertRule(withProbe(new ProbeEntry(bp, "mem:0x10", null, 1, 0, bad), HANDLER), Verifier.Rule.V26_PROBE);
+        }
+        assertRule(withProbe(new ProbeEntry(perf, "perf:cycles", null, 1, 1000, List.of()), HANDLER), Verifier.Rule.V26_PROBE);
+        assertRule(withProbe(new ProbeEntry(bp, "mem:0x10", "x==1", 1, 0, List.of()), HANDLER), Verifier.Rule.V26_PROBE);
+    }
+
+    @Test
     void v27EndBlocks() {
         assertRule(chunk(List.of(main(1, List.of(), RET0)), List.of(), List.of(0), List.of()), Verifier.Rule.V27_END_BLOCK);
         assertRule(chunk(List.of(main(1, List.of(), RET0)), List.of(), List.of(1), List.of()), Verifier.Rule.V27_END_BLOCK);
