@@ -398,8 +398,8 @@ static int read_probe(struct reader *r, struct ktap_probe *p)
 
 	if (rd_u8(r, &v))
 		return -1;
-	if (v < 1 || v > 9)
-		return fail(r, at, "expected a probe kind 1..9", v, true);
+	if (v < 1 || v > KTAPVM_PROBE_MAX)
+		return fail(r, at, "expected a probe kind 1..11", v, true);
 	p->kind = v;
 	if (rd_reserved(r, 3) || rd_string(r, &s))
 		return -1;

@@ -387,6 +387,45 @@ static int root_entry(struct vstate *v, const char *rule, u32 index)
 	return 0;
 }
 
+/*
+ * The perf_event_attr words of a resolved perf event or breakpoint entry
+ * (CounterAttr in the Java model): none yet, or exactly these.
+ */
+static int counter_attr(struct vstate *v, const struct ktap_probe *p)
+{
+	const u64 *w = p->ids;
+
+	if (p->period_ns)
+		return fail(v, "V26", -1, -1, "only timers have a period");
+	if (p->filter)
+		return fail(v, "V26", -1, -1, "a perf event or breakpoint has no filter");
+	if (!p->nids)
+		return 0;
+	if (p->kind == KTAPVM_PROBE_PERF_EVENT) {
+		if (p->nids != 4)
+			return fail(v, "V26", -1, -1, "a perf event has 4 attr words");
+		if (w[0] > 1)
+			return fail(v, "V26", -1, -1, "perf event type is neither hardware nor software");
+		if (w[1] >= (w[0] == 0 ? KTAPVM_PERF_HW_EVENTS : KTAPVM_PERF_SW_EVENTS))
+			return fail(v, "V26", -1, -1, "perf event config out of range");
+		if (w[3] > 1)
+			return fail(v, "V26", -1, -1, "perf event frequency flag is neither 0 nor 1");
+		if (w[2] < 1 || w[2] > KTAP_S64_MAX ||
+		    (w[3] && w[2] > KTAPVM_PERF_MAX_FREQ))
+			return fail(v, "V26", -1, -1, "perf event sample out of range");
+		return 0;
+	}
+	if (p->nids != 3)
+		return fail(v, "V26", -1, -1, "a breakpoint has 3 attr words");
+	if (w[1] != 1 && w[1] != 2 && w[1] != 4 && w[1] != 8)
+		return fail(v, "V26", -1, -1, "breakpoint length is not 1, 2, 4 or 8");
+	if (w[2] < 1 || w[2] > 4)
+		return fail(v, "V26", -1, -1, "breakpoint access is not r, w, rw or x");
+	if (w[2] == 4 && w[1] != 8)
+		return fail(v, "V26", -1, -1, "an execute breakpoint has length 8");
+	return 0;
+}
+
 static int probes(struct vstate *v)
 {
 	u32 i;
@@ -401,6 +440,9 @@ static int probes(struct vstate *v)
 				return fail(v, "V26", -1, -1, "a timer period is below 1000 ns");
 			if (p->filter || p->nids)
 				return fail(v, "V26", -1, -1, "a timer has no filter and no event ids");
+		} else if (p->kind == KTAPVM_PROBE_PERF_EVENT || p->kind == KTAPVM_PROBE_BREAKPOINT) {
+			if (counter_attr(v, p))
+				return -1;
 		} else {
 			if (p->period_ns)
 				return fail(v, "V26", -1, -1, "only timers have a period");

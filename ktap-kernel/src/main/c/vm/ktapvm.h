@@ -55,7 +55,17 @@ enum ktapvm_probe_kind {
 	KTAPVM_PROBE_FTRACE_FUNCTION = 7,
 	KTAPVM_PROBE_TICK = 8,
 	KTAPVM_PROBE_PROFILE = 9,
+	/* a perf counter; resolved ids: type, config, sample, frequency (0/1) */
+	KTAPVM_PROBE_PERF_EVENT = 10,
+	/* a hardware breakpoint; resolved ids: address, length, bp_type */
+	KTAPVM_PROBE_BREAKPOINT = 11,
+	KTAPVM_PROBE_MAX = KTAPVM_PROBE_BREAKPOINT,
 };
+
+/* Ranges of a perf event's attr words (PERF_COUNT_HW_MAX, PERF_COUNT_SW_* up to emulation-faults). */
+#define KTAPVM_PERF_HW_EVENTS	10
+#define KTAPVM_PERF_SW_EVENTS	9
+#define KTAPVM_PERF_MAX_FREQ	1000000000ull
 
 struct ktapvm_load_opts {
 	/* bytes of each per-CPU ring's data area: a power of two >= 4096 (0: 1 MiB) */

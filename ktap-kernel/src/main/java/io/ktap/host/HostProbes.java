@@ -49,6 +49,7 @@ final class HostProbes {
             case SDT -> sdt(spec, filter);
             case FTRACE_FUNCTION -> List.of(function(filter));
             case TICK, PROFILE -> throw new IllegalArgumentException("timers are not events: " + spec);
+            case PERF_EVENT, BREAKPOINT -> throw new IllegalArgumentException("perf counters are attached apart: " + spec);
         };
     }
 

@@ -85,6 +85,24 @@ class CVmVerifierProperties {
         }
     }
 
+    /** The attr words of perf events and breakpoints (rule V26), well formed or not, on both verifiers. */
+    @Property(tries = 2000)
+    void counterAttrWordsGetTheSameVerdict(@ForAll("counterWords") List<Long> words) {
+        Chunk perf = CORPUS.stream().filter(c -> c.source().equals("perf-events.kp")).findFirst().orElseThrow();
+        for (int i = 0; i < perf.probes().size(); i++) {
+            if (perf.probes().get(i).kind().isCounter()) {
+                sameVerdict(ChunkWriter.write(perf.withEventIds(i, words)));
+            }
+        }
+    }
+
+    @Provide
+    Arbitrary<List<Long>> counterWords() {
+        Arbitrary<Long> word = Arbitraries.oneOf(Arbitraries.longs().between(-1, 12),
+                Arbitraries.of(4000L, 1_000_000_000L, 1_000_000_001L, Long.MAX_VALUE, Long.MIN_VALUE, 0x601040L));
+        return word.list().ofMinSize(0).ofMaxSize(5);
+    }
+
     @Property(tries = 3000)
     void instructionMutantsGetTheSameVerdict(@ForAll("chunks") Chunk chunk, @ForAll("protoPick") int pick,
                                              @ForAll("pcPick") int pcPick, @ForAll("words") int word) {
