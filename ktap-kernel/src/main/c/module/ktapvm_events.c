@@ -3,8 +3,10 @@
  * ktapvm_events.c - the events a session traces: the event table userspace
  * describes, perf kernel counters on tracepoints and on the kprobe/uprobe
  * events userspace created in tracefs, profile-N on per-CPU cpu-clock
- * counters, tick-N on an hrtimer; and the handlers that decode a raw trace
- * record into a ktapvm_event and run the probe's bytecode.
+ * counters, tick-N on an hrtimer, perf hardware/software events and hardware
+ * breakpoints on counters of their own; and the handlers that decode a raw
+ * trace record (or a counter's sample) into a ktapvm_event and run the
+ * probe's bytecode.
  *
  * Handlers run in whatever context the event fires in (tracepoints with
  * preemption off, kprobes, hard irq for timers, possibly NMI): they never
@@ -18,6 +20,7 @@
 #include <linux/cpumask.h>
 #include <linux/err.h>
 #include <linux/hrtimer.h>
+#include <linux/hw_breakpoint.h>
 #include <linux/irq_work.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
@@ -66,6 +69,11 @@ static const void *kv_take(struct kv_reader *r, u32 n)
 	p = r->p + r->at;
 	r->at += padded;
 	return p;
+}
+
+static bool kv_is_counter(u32 kind)
+{
+	return kind == KTAPVM_PROBE_PERF_EVENT || kind == KTAPVM_PROBE_BREAKPOINT;
 }
 
 static bool kv_probe_has_id(const struct ktapvm_probe_info *pi, u64 id)
@@ -146,6 +154,8 @@ static int kv_parse_one(struct kv_session *s, struct kv_reader *r, struct kv_eve
 		return kv_fail(r, "no such probe");
 	if (pi.kind == KTAPVM_PROBE_TICK || pi.kind == KTAPVM_PROBE_PROFILE)
 		return kv_fail(r, "a timer probe has no events");
+	if (kv_is_counter(pi.kind))
+		return kv_fail(r, "a perf event or breakpoint probe has no events");
 	if (!kv_probe_has_id(&pi, d->id))
 		return kv_fail(r, "event id is not in the probe's entry of the chunk");
 	if (d->id > U32_MAX)
@@ -275,6 +285,15 @@ int kv_events_parse(struct kv_session *s, const void __user *uptr, u32 len,
 			if (pi.period_ns < 1000 || pi.period_ns > 3600ull * NSEC_PER_SEC) {
 				snprintf(err, err_size, "probe %u: timer period %llu ns out of 1us..1h",
 					 p, pi.period_ns);
+				return -EINVAL;
+			}
+			continue;
+		}
+		if (kv_is_counter(pi.kind)) {
+			/* the verifier checked the words' shape: here only that they are there */
+			if (!pi.nr_event_ids) {
+				snprintf(err, err_size, "probe %u (%.*s): its perf_event_attr is not resolved",
+					 p, (int)pi.spec_len, pi.spec);
 				return -EINVAL;
 			}
 			continue;
@@ -419,6 +438,33 @@ static u32 kv_format_timer(const struct ktapvm_event *e, char *buf, u32 size)
 	n = snprintf(buf, size, "%16s-%-7d [%03d] d.h1. %5llu.%06u: %.*s", current->comm,
 		     task_pid_nr(current), raw_smp_processor_id(), ns, rem / 1000,
 		     (int)e->name_len, e->name);
+	return n < 0 ? 0 : (u32)n >= size ? size - 1 : (u32)n;
+}
+
+/*
+ * A perf event's or breakpoint's line: the trace file's header, then
+ * "cycles: ip=0x... period=N" or "mem:SPEC: addr=0x... ip=0x..." (the layout
+ * io.ktap.vm.CounterEvent writes on the other backends).
+ */
+static u32 kv_format_counter(const struct ktapvm_event *e, char *buf, u32 size)
+{
+	const struct kv_cpu *c = e->priv;
+	u64 ns = ktime_get_mono_fast_ns();
+	u32 rem = do_div(ns, NSEC_PER_SEC);
+	char flags[6];
+	int n;
+
+	kv_lat_flags(flags, c->ctx_flags, c->ctx_pc);
+	if (c->counter_bp)
+		n = snprintf(buf, size, "%16s-%-7d [%03d] %s %5llu.%06u: %.*s: addr=0x%llx ip=0x%llx",
+			     current->comm, task_pid_nr(current), raw_smp_processor_id(), flags, ns,
+			     rem / 1000, (int)e->name_len, e->name, (u64)e->fields[0].num,
+			     (u64)e->fields[1].num);
+	else
+		n = snprintf(buf, size, "%16s-%-7d [%03d] %s %5llu.%06u: %.*s: ip=0x%llx period=%llu",
+			     current->comm, task_pid_nr(current), raw_smp_processor_id(), flags, ns,
+			     rem / 1000, (int)e->name_len, e->name, (u64)e->fields[0].num,
+			     (u64)e->fields[1].num);
 	return n < 0 ? 0 : (u32)n >= size ? size - 1 : (u32)n;
 }
 
@@ -802,6 +848,44 @@ static void kv_profile_overflow(struct perf_event *pe, struct perf_sample_data *
 	kv_timer_fire(a->s, a->probe);
 }
 
+/*
+ * perf:EVENT and mem:ADDR: the counter's period elapsed, or the watched
+ * memory was accessed, in the task that regs belong to.  arg1/arg2 are
+ * ip/period, or addr/ip.
+ */
+static void kv_counter_overflow(struct perf_event *pe, struct perf_sample_data *data,
+				struct pt_regs *regs)
+{
+	struct kv_attach *a = pe->overflow_handler_context;
+	struct kv_session *s = a->s;
+	struct ktapvm_event e = { };
+	u64 ip = regs ? instruction_pointer(regs) : 0;
+	struct kv_cpu *c;
+
+	c = kv_enter(s);
+	if (!c)
+		return;
+	c->counter_bp = a->breakpoint;
+	c->ctx_flags = kv_ctx_flags();
+	c->ctx_pc = preempt_count() & 0xff;
+	c->fields[0].name = a->breakpoint ? "addr" : "ip";
+	c->fields[0].name_len = a->breakpoint ? 4 : 2;
+	c->fields[0].num = a->breakpoint ? a->bp_addr : ip;
+	c->fields[1].name = a->breakpoint ? "ip" : "period";
+	c->fields[1].name_len = a->breakpoint ? 2 : 6;
+	c->fields[1].num = a->breakpoint ? ip : data->period;
+	c->fields[0].is_string = 0;
+	c->fields[1].is_string = 0;
+	e.name = a->name;
+	e.name_len = a->name_len;
+	e.format_text = kv_format_counter;
+	e.fields = c->fields;
+	e.nr_fields = 2;
+	e.priv = c;
+	kv_run(s, a->probe, &e);
+	kv_leave(c);
+}
+
 static enum hrtimer_restart kv_tick_fn(struct hrtimer *t)
 {
 	struct kv_tick *tk = container_of(t, struct kv_tick, timer);
@@ -965,6 +1049,126 @@ static int kv_attach_timers(struct kv_session *s, char *err, size_t err_size)
 	return 0;
 }
 
+/* The perf_event_attr of a perf-event or breakpoint entry (its resolved words). */
+static void kv_counter_attr(struct perf_event_attr *attr, const struct ktapvm_probe_info *pi)
+{
+	const u64 *w = pi->event_ids;
+
+	if (pi->kind == KTAPVM_PROBE_BREAKPOINT) {
+		hw_breakpoint_init(attr);
+		attr->bp_addr = w[0];
+		attr->bp_len = w[1];
+		attr->bp_type = w[2];
+	} else {
+		memset(attr, 0, sizeof(*attr));
+		attr->size = sizeof(*attr);
+		attr->type = w[0] ? PERF_TYPE_SOFTWARE : PERF_TYPE_HARDWARE;
+		attr->config = w[1];
+		attr->freq = w[3];
+		if (w[3])
+			attr->sample_freq = w[2];
+		else
+			attr->sample_period = w[2];
+	}
+	attr->disabled = 1;
+}
+
+/* Why perf_event_create_kernel_counter() refused a perf event or breakpoint. */
+static void kv_counter_error(const struct ktapvm_probe_info *pi, long ret, int cpu,
+			     char *err, size_t err_size)
+{
+	const char *why = "";
+
+	if (pi->kind == KTAPVM_PROBE_PERF_EVENT) {
+		if (pi->event_ids[0] == 0 && (ret == -ENOENT || ret == -ENODEV || ret == -EOPNOTSUPP))
+			why = "this machine has no PMU that counts it: hardware events need the CPU's "
+			      "performance-monitoring unit, which virtual machines often lack "
+			      "(the software events, such as cpu-clock and page-faults, need none)";
+		else if (ret == -EOPNOTSUPP)
+			why = "the PMU cannot sample it";
+		else if (ret == -EINVAL && pi->event_ids[3])
+			why = "the kernel refuses the sample frequency (see kernel.perf_event_max_sample_rate)";
+	} else {
+		if (ret == -ENOSPC)
+			why = "no debug register is free (x86 has 4, shared with every other breakpoint)";
+		else if (ret == -EINVAL)
+			why = "the CPU cannot watch it (x86 watches writes, reads and writes, or an "
+			      "instruction, at an address aligned to the length, outside the kernel's "
+			      "entry and debug code)";
+	}
+	snprintf(err, err_size, "cannot open %.*s on %s%d: %s%serror %ld", (int)pi->spec_len,
+		 pi->spec, cpu < 0 ? "the task, cpu " : "cpu ", cpu, why, *why ? " (" : "", ret);
+	if (*why)
+		strlcat(err, ")", err_size);
+}
+
+/*
+ * perf:EVENT and mem:ADDR probes: one counter per traced thread (inherited by
+ * the children it creates) or per traced CPU, as the tracepoint events.
+ */
+static int kv_attach_counters(struct kv_session *s, struct task_struct **tasks, u32 nr_tasks,
+			      char *err, size_t err_size)
+{
+	struct perf_event_attr attr;
+	struct ktapvm_probe_info pi;
+	const char *name;
+	u32 p, t, name_len;
+	int cpu, ret;
+
+	for (p = 0; p < ktapvm_nr_probes(s->vm); p++) {
+		if (ktapvm_probe_info(s->vm, p, &pi))
+			return -EINVAL;
+		if (!kv_is_counter(pi.kind))
+			continue;
+		kv_counter_attr(&attr, &pi);
+		/* argname: "cycles" of "perf:cycles/period=N/"; a breakpoint's whole spec */
+		name = pi.spec;
+		name_len = pi.spec_len;
+		if (pi.kind == KTAPVM_PROBE_PERF_EVENT && name_len > 5 && !memcmp(name, "perf:", 5)) {
+			const char *slash;
+
+			name += 5;
+			name_len -= 5;
+			slash = memchr(name, '/', name_len);
+			if (slash)
+				name_len = slash - name;
+		}
+		if (tasks) {
+			attr.inherit = 1;
+			attr.enable_on_exec = !!(s->flags & KTAPVM_LOAD_ENABLE_ON_EXEC);
+		}
+		for (t = 0, cpu = -1; ; t++) {
+			struct kv_attach *a = &s->attach[s->nr_attach];
+			struct task_struct *task = NULL;
+			int on;
+
+			if (tasks) {
+				if (t == nr_tasks)
+					break;
+				task = tasks[t];
+				on = s->cpu;
+			} else {
+				cpu = cpumask_next(cpu, cpu_online_mask);
+				if (cpu >= nr_cpu_ids)
+					break;
+				if (!kv_cpu_traced(s, cpu))
+					continue;
+				on = cpu;
+			}
+			a->breakpoint = pi.kind == KTAPVM_PROBE_BREAKPOINT;
+			a->name = name;
+			a->name_len = name_len;
+			a->bp_addr = a->breakpoint ? pi.event_ids[0] : 0;
+			ret = kv_counter(s, &attr, on, task, kv_counter_overflow, NULL, p, err, err_size);
+			if (ret) {
+				kv_counter_error(&pi, ret, on, err, err_size);
+				return ret;
+			}
+		}
+	}
+	return 0;
+}
+
 /*
  * Creates every counter and timer, all disabled.  On failure the caller
  * unwinds with kv_detach_all().
@@ -973,7 +1177,7 @@ int kv_attach_all(struct kv_session *s, char *err, size_t err_size)
 {
 	struct task_struct **tasks = NULL;
 	struct ktapvm_probe_info pi;
-	u32 nr_tasks = 0, targets, nr_timers = 0, p, i;
+	u32 nr_tasks = 0, targets, nr_timers = 0, nr_counters = 0, p, i;
 	u64 max;
 	int ret;
 
@@ -986,11 +1190,15 @@ int kv_attach_all(struct kv_session *s, char *err, size_t err_size)
 			return PTR_ERR(tasks);
 	}
 	targets = tasks ? nr_tasks : num_online_cpus();
-	for (p = 0; p < ktapvm_nr_probes(s->vm); p++)
-		if (!ktapvm_probe_info(s->vm, p, &pi) &&
-		    (pi.kind == KTAPVM_PROBE_TICK || pi.kind == KTAPVM_PROBE_PROFILE))
+	for (p = 0; p < ktapvm_nr_probes(s->vm); p++) {
+		if (ktapvm_probe_info(s->vm, p, &pi))
+			continue;
+		if (pi.kind == KTAPVM_PROBE_TICK || pi.kind == KTAPVM_PROBE_PROFILE)
 			nr_timers++;
-	max = (u64)s->nr_events * targets + (u64)nr_timers * num_online_cpus();
+		else if (kv_is_counter(pi.kind))
+			nr_counters++;
+	}
+	max = ((u64)s->nr_events + nr_counters) * targets + (u64)nr_timers * num_online_cpus();
 	if (max > 1u << 20) {
 		snprintf(err, err_size, "%llu perf counters are too many", max);
 		ret = -E2BIG;
@@ -1006,6 +1214,9 @@ int kv_attach_all(struct kv_session *s, char *err, size_t err_size)
 	if (ret)
 		goto out;
 	ret = kv_attach_timers(s, err, err_size);
+	if (ret)
+		goto out;
+	ret = kv_attach_counters(s, tasks, nr_tasks, err, err_size);
 out:
 	for (i = 0; i < nr_tasks; i++)
 		put_task_struct(tasks[i]);

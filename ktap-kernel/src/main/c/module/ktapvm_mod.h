@@ -56,9 +56,14 @@ struct kv_session;
 struct kv_attach {
 	struct kv_session *s;
 	struct perf_event *pe;
-	struct kv_event *ev;		/* NULL for profile timers */
+	struct kv_event *ev;		/* NULL for profile timers and counters */
 	u32 probe;
 	bool on_exec;			/* enabled by the target's execve() */
+	/* perf events and breakpoints (perf:EVENT, mem:ADDR) */
+	bool breakpoint;
+	const char *name;		/* argname: cycles, or the breakpoint's spec */
+	u32 name_len;
+	u64 bp_addr;			/* arg1 of a breakpoint */
 };
 
 /* A tick-N timer. */
@@ -88,6 +93,10 @@ struct kv_cpu {
 		unsigned long args[6];
 	} sc;
 	struct ktapvm_field fields[KTAPVM_MAX_FIELDS];
+	/* a perf event's or breakpoint's context, for argevent */
+	bool counter_bp;
+	u8 ctx_flags;
+	u8 ctx_pc;
 	struct trace_iterator *iter;	/* argevent of tracepoints, lazily used */
 };
 
@@ -101,7 +110,8 @@ struct kv_cpu {
  * @running:	handlers may run (between START and stop); read locklessly
  * @vm:		the loaded program
  * @events:	the event table
- * @attach:	perf counters (tracepoints, kprobe/uprobe events, profile-N)
+ * @attach:	perf counters (tracepoints, kprobe/uprobe events, profile-N,
+ *		perf:EVENT and mem:ADDR probes)
  * @ticks:	tick-N timers
  * @cpus:	per-CPU scratch, indexed by CPU id
  * @stop_irq:	stop requested from a handler: bounces to @stop_work
