@@ -1091,6 +1091,10 @@ static void kv_counter_error(const struct ktapvm_probe_info *pi, long ret, int c
 	} else {
 		if (ret == -ENOSPC)
 			why = "no debug register is free (x86 has 4, shared with every other breakpoint)";
+		else if (ret == -EINVAL && pi->event_ids[2] == HW_BREAKPOINT_X &&
+			 (s64)pi->event_ids[0] < 0)
+			why = "x86 allows execute breakpoints in the kernel only where kprobes may go "
+			      "(outside the kprobe blacklist)";
 		else if (ret == -EINVAL)
 			why = "the CPU cannot watch it (x86 watches writes, reads and writes, or an "
 			      "instruction, at an address aligned to the length, outside the kernel's "

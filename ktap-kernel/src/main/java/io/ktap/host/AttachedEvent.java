@@ -10,7 +10,7 @@ import java.util.Optional;
  */
 public final class AttachedEvent {
     /** What kind of kernel event feeds this attachment. */
-    public enum Kind { TRACEPOINT, UPROBE, URETPROBE, KPROBE, KRETPROBE, PROFILE }
+    public enum Kind { TRACEPOINT, UPROBE, URETPROBE, KPROBE, KRETPROBE, PROFILE, PERF_EVENT, BREAKPOINT }
 
     private final int index;
     private final Kind kind;
@@ -36,13 +36,14 @@ public final class AttachedEvent {
 
     /**
      * The event's name: {@code system:event} for tracepoints and probes created in tracefs
-     * ({@code ktap_1234_5678:p_work_0}), {@code profile-<period>ns} for a profile sampler.
+     * ({@code ktap_1234_5678:p_work_0}), {@code profile-<period>ns} for a profile sampler, the
+     * canonical spec of a perf event or breakpoint ({@code perf:cycles}, {@code mem:0x601040/4:w}).
      */
     public String name() {
         return name;
     }
 
-    /** The raw-record format (absent for {@link Kind#PROFILE}, whose samples carry no raw data). */
+    /** The raw-record format (absent for profile samplers, perf events and breakpoints: no raw data). */
     public Optional<EventFormat> format() {
         return Optional.ofNullable(format);
     }

@@ -25,7 +25,9 @@ final class EventShape {
         /** {@code name: (0x<ip>) arg=...}: uprobes and kprobes, as their own printers write them. */
         PROBE,
         /** {@code tick-1s} / {@code profile-1ms}: a timer, which has no fields. */
-        TIMER
+        TIMER,
+        /** A perf event or breakpoint: its handler sees an {@link io.ktap.vm.CounterEvent}. */
+        COUNTER
     }
 
     private final KString name;
@@ -73,6 +75,23 @@ final class EventShape {
             }
         }
         return new EventShape(name, format, style);
+    }
+
+    /**
+     * A perf event or breakpoint named {@code name} (its argname); {@code interrupt}: whether its
+     * samples are taken in interrupt context (the clocks' hrtimer, the hardware events' NMI).
+     */
+    static EventShape counter(String name, boolean interrupt) {
+        EventShape s = new EventShape(name, null, Style.COUNTER);
+        s.counterInterrupt = interrupt;
+        return s;
+    }
+
+    private boolean counterInterrupt;
+
+    /** For a {@link Style#COUNTER}: whether its samples come from interrupt context. */
+    boolean counterInterrupt() {
+        return counterInterrupt;
     }
 
     /** A timer ({@code tick-N}, {@code profile-N}) named by its spec. */

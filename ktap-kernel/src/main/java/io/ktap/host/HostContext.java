@@ -190,6 +190,9 @@ final class HostContext implements KernelContext, AutoCloseable {
     /** From the event's irq flags; timer handlers run, as in the kernel, in (timer) interrupt context. */
     @Override
     public boolean inInterrupt() {
+        if (shape != null && shape.style() == EventShape.Style.COUNTER) {
+            return shape.counterInterrupt();
+        }
         if (view == null || shape == null || shape.format() == null) {
             return true;
         }

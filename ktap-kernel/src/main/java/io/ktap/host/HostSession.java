@@ -49,6 +49,7 @@ public final class HostSession extends AbstractTraceSession {
     private final HostProbes probes;
     private final HostContext context;
     private final HostEvent event;
+    private final io.ktap.vm.CounterEvent counterEvent = new io.ktap.vm.CounterEvent();
     private final Duration pollInterval;
     private final boolean skipSelf;
     private final int selfPid;
@@ -59,6 +60,11 @@ public final class HostSession extends AbstractTraceSession {
     private EventShape[] shapes = new EventShape[16];
     private int[][] probesOf = new int[16][];
     private List<KtapVm.DynamicProbe>[] dynamicOf = newDynamicArray(16);
+    /**
+     * Per attached event: a breakpoint's watched address (its arg1); a perf event's fixed period
+     * (its arg2), or -1 when it samples at a frequency and each sample carries its period.
+     */
+    private long[] counterWord = new long[16];
 
     private KtapVm vm;
     private Thread thread;
@@ -131,6 +137,7 @@ public final class HostSession extends AbstractTraceSession {
                 case TICK -> ticks.add(new Tick(i, p.periodNanos(), EventShape.timer(p.spec()), 0));
                 case PROFILE -> route(tracer.attachProfile(Duration.ofNanos(p.periodNanos())),
                         EventShape.timer(p.spec()), i);
+                case PERF_EVENT, BREAKPOINT -> attachCounter(p, i);
                 default -> {
                     String filter = p.filter() == null || p.filter().isBlank() ? null : p.filter();
                     try {
@@ -143,6 +150,29 @@ public final class HostSession extends AbstractTraceSession {
                 }
             }
         }
+    }
+
+    /** A perf event or breakpoint: one counter per traced task and CPU. */
+    private void attachCounter(ProbeEntry p, int index) {
+        io.ktap.ast.Probe probe = io.ktap.ast.ProbeSpecs.parse(p.spec());
+        List<Long> words;
+        try {
+            words = PerfCounters.resolve(probe);
+        } catch (HostException e) {
+            throw new TraceException("cannot attach '" + p.spec() + "': " + e.getMessage(), e);
+        }
+        AttachedEvent e;
+        try {
+            e = tracer.attachCounter(p.spec(), p.kind(), words);
+        } catch (HostException ex) {
+            throw new TraceException(PerfCounters.refusal(probe, ex), ex);
+        }
+        boolean interrupt = probe instanceof io.ktap.ast.Probe.PerfEvent pe
+                && (pe.counter().isClock() || pe.counter().type() == io.ktap.ast.Probe.PerfEvent.Type.HARDWARE);
+        String name = probe instanceof io.ktap.ast.Probe.PerfEvent pe ? pe.counter().perfName() : p.spec();
+        route(e, EventShape.counter(name, interrupt), index);
+        counterWord[e.index()] = probe instanceof io.ktap.ast.Probe.Breakpoint ? words.get(0)
+                : words.get(3) == 1 ? -1 : words.get(2);
     }
 
     private void route(AttachedEvent e, EventShape shape, int probe) {
@@ -170,6 +200,7 @@ public final class HostSession extends AbstractTraceSession {
         if (index >= shapes.length) {
             int n = Math.max(index + 1, shapes.length * 2);
             shapes = Arrays.copyOf(shapes, n);
+            counterWord = Arrays.copyOf(counterWord, n);
             probesOf = Arrays.copyOf(probesOf, n);
             List<KtapVm.DynamicProbe>[] d = newDynamicArray(n);
             System.arraycopy(dynamicOf, 0, d, 0, dynamicOf.length);
@@ -366,10 +397,20 @@ public final class HostSession extends AbstractTraceSession {
             int index = sample.event().index();
             EventShape shape = shapes[index];
             context.enterSample(sample, shape);
-            event.set(sample, shape);
+            io.ktap.vm.TraceEvent current;
+            if (shape.style() == EventShape.Style.COUNTER) {
+                current = sample.event().kind() == AttachedEvent.Kind.BREAKPOINT
+                        ? counterEvent.breakpoint(shape.name(), counterWord[index], sample.ip())
+                        : counterEvent.perf(shape.name(), sample.ip(),
+                                counterWord[index] < 0 ? sample.period() : counterWord[index]);
+                counterEvent.context(context.tasks().comm(sample.pid(), sample.tid()).toString(), sample.tid(),
+                        sample.cpu(), sample.time(), ".....");
+            } else {
+                current = event.set(sample, shape);
+            }
             try {
                 for (int probe : probesOf[index]) {
-                    vm.runProbe(probe, event);
+                    vm.runProbe(probe, current);
                     if (vm.isStopped()) {
                         return;
                     }

@@ -406,6 +406,39 @@ public final class HostTracer implements AutoCloseable {
                 Perf.COUNT_SW_CPU_CLOCK, nanos);
     }
 
+    /**
+     * Attaches a perf hardware or software event, or a hardware breakpoint, by its resolved
+     * {@link io.ktap.bytecode.CounterAttr} words: one counter per traced task and CPU, each
+     * sample carrying the instruction pointer (and, sampling at a frequency, the period: a fixed
+     * period is the attr's).
+     *
+     * @param name the event's name ({@code perf:cycles}, {@code mem:0x601040/4:w})
+     * @throws HostException when the kernel refuses it (errno kept: ENOENT for a hardware event
+     *                       without a PMU, ENOSPC without a free debug register...)
+     */
+    public AttachedEvent attachCounter(String name, io.ktap.bytecode.ProbeKind kind, List<Long> words)
+            throws HostException {
+        String problem = io.ktap.bytecode.CounterAttr.check(kind, words);
+        if (problem != null || words.isEmpty()) {
+            throw new IllegalArgumentException(name + ": " + (problem != null ? problem : "unresolved"));
+        }
+        if (kind == io.ktap.bytecode.ProbeKind.BREAKPOINT) {
+            return attach(AttachedEvent.Kind.BREAKPOINT, name, null, null, null, Perf.TYPE_BREAKPOINT, 0, 1,
+                    attr -> attr.bpAddr(words.get(0)).bpLen(words.get(1)).bpType(words.get(2).intValue())
+                            .sampleType(attr.sampleType() | Perf.SAMPLE_IP));
+        }
+        boolean freq = words.get(3) == 1;
+        return attach(AttachedEvent.Kind.PERF_EVENT, name, null, null, null, words.get(0).intValue(), words.get(1),
+                words.get(2), attr -> {
+                    // With PERF_SAMPLE_PERIOD and a fixed period a software event samples every
+                    // occurrence (perf_swevent_event): ask for the period only when it varies.
+                    attr.sampleType(attr.sampleType() | Perf.SAMPLE_IP | (freq ? Perf.SAMPLE_PERIOD : 0));
+                    if (freq) {
+                        attr.flags(attr.flags() | Perf.FLAG_FREQ);
+                    }
+                });
+    }
+
     private AttachedEvent attach(AttachedEvent.Kind kind, String name, EventFormat format, String definition,
                                  String filter) throws HostException {
         return attach(kind, name, format, definition, filter, Perf.TYPE_TRACEPOINT, format.id(), 1);
@@ -413,6 +446,12 @@ public final class HostTracer implements AutoCloseable {
 
     private AttachedEvent attach(AttachedEvent.Kind kind, String name, EventFormat format, String definition,
                                  String filter, int type, long config, long period) throws HostException {
+        return attach(kind, name, format, definition, filter, type, config, period, attr -> { });
+    }
+
+    private AttachedEvent attach(AttachedEvent.Kind kind, String name, EventFormat format, String definition,
+                                 String filter, int type, long config, long period,
+                                 java.util.function.Consumer<PerfEventAttr> customize) throws HostException {
         lock.lock();
         try {
             ensureOpen();
@@ -420,6 +459,7 @@ public final class HostTracer implements AutoCloseable {
                 throw new IllegalStateException("tracer finished");
             }
             PerfEventAttr attr = baseAttr(type, config, true).samplePeriod(period);
+            customize.accept(attr);
             if (format != null) {
                 attr.sampleType(attr.sampleType() | Perf.SAMPLE_RAW);
                 if (format.system().equals("ftrace") && format.name().equals("function")) {

@@ -93,6 +93,11 @@ public final class SampleView {
         return layout.ip < 0 ? 0 : buffer.getLong(base + layout.ip);
     }
 
+    /** The events this sample stands for (its period; 0 unless the tracer samples periods). */
+    public long period() {
+        return layout.period < 0 ? 0 : buffer.getLong(base + layout.period);
+    }
+
     /** Number of entries in the callchain (0 unless the tracer samples callchains). */
     public int callchainDepth() {
         return layout.callchain < 0 ? 0 : (int) buffer.getLong(base + layout.callchain);

@@ -52,6 +52,10 @@ public final class KernelSession extends AbstractTraceSession {
                 if (entry.kind().isTimer()) {
                     continue;
                 }
+                if (entry.kind().isCounter()) {
+                    c = c.withEventIds(p, res.counter(entry));
+                    continue;
+                }
                 Set<Long> ids = new LinkedHashSet<>();
                 for (EventFormat f : res.resolve(entry)) {
                     if (ids.add((long) f.id())) {

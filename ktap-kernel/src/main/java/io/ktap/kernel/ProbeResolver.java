@@ -19,7 +19,8 @@ import java.util.List;
  * names. Tracepoint globs are matched against {@code available_events}; kprobes/kretprobes and
  * uprobes/uretprobes are created in tracefs ({@link ProbeEvents}, in a group owned by this process
  * and removed on {@link #close()}, or by the next start after a crash); {@code ftrace:function} is
- * the function event. Timers resolve to nothing (the module runs them).
+ * the function event. Timers resolve to nothing (the module runs them); perf events and
+ * breakpoints to their perf_event_attr words ({@link #counter}).
  */
 final class ProbeResolver implements AutoCloseable {
 
@@ -59,6 +60,20 @@ final class ProbeResolver implements AutoCloseable {
                         + "': SDT markers are not supported by the kernel backend yet");
             }
             return List.of();
+        } catch (HostException e) {
+            throw new KernelException("probe '" + entry.spec() + "': " + e.getMessage(), e.errno(), e);
+        }
+    }
+
+    /**
+     * The perf_event_attr words of a perf-event or breakpoint entry ({@link io.ktap.bytecode.CounterAttr}),
+     * a breakpoint's kernel symbol resolved through {@code /proc/kallsyms}.
+     */
+    List<Long> counter(ProbeEntry entry) {
+        try {
+            return io.ktap.host.PerfCounters.resolve(ProbeSpecs.parse(entry.spec()));
+        } catch (IllegalArgumentException e) {
+            throw new KernelException("bad probe '" + entry.spec() + "': " + e.getMessage());
         } catch (HostException e) {
             throw new KernelException("probe '" + entry.spec() + "': " + e.getMessage(), e.errno(), e);
         }

@@ -12,6 +12,7 @@ public final class Perf {
     public static final int TYPE_HARDWARE = 0;
     public static final int TYPE_SOFTWARE = 1;
     public static final int TYPE_TRACEPOINT = 2;
+    public static final int TYPE_BREAKPOINT = 5;
 
     // perf_sw_ids
     public static final int COUNT_SW_CPU_CLOCK = 0;
@@ -44,6 +45,7 @@ public final class Perf {
     public static final long FLAG_INHERIT = 1L << 1;
     public static final long FLAG_EXCLUDE_KERNEL = 1L << 5;
     public static final long FLAG_EXCLUDE_HV = 1L << 6;
+    public static final long FLAG_FREQ = 1L << 10;
     public static final long FLAG_COMM = 1L << 9;
     public static final long FLAG_ENABLE_ON_EXEC = 1L << 12;
     public static final long FLAG_WATERMARK = 1L << 14;

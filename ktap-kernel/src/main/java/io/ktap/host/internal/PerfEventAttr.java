@@ -88,6 +88,22 @@ public final class PerfEventAttr {
         return bytes.getInt(OFF_WAKEUP);
     }
 
+    /** bp_type (HW_BREAKPOINT_R 1, W 2, X 4), which shares its word with wakeup_events' neighbour. */
+    public PerfEventAttr bpType(int value) {
+        bytes.putInt(OFF_BP_TYPE, value);
+        return this;
+    }
+
+    /** A breakpoint's address (bp_addr, the config1 union). */
+    public PerfEventAttr bpAddr(long value) {
+        return config1(value);
+    }
+
+    /** A breakpoint's length in bytes (bp_len, the config2 union). */
+    public PerfEventAttr bpLen(long value) {
+        return config2(value);
+    }
+
     public PerfEventAttr config1(long value) {
         bytes.putLong(OFF_CONFIG1, value);
         return this;
