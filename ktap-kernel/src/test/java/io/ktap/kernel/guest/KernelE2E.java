@@ -84,6 +84,9 @@ public final class KernelE2E {
         checks.put("mutated_chunks_rejected_or_safe", KernelE2E::mutants);
         checks.put("close_idempotent_nothing_left", KernelE2E::closeLeavesNothing);
         checks.put("dying_reader_concurrent_sessions_rmmod", KernelE2E::lifecycle);
+        checks.put("perf_software_events", CounterE2E::softwareEvents);
+        checks.put("perf_breakpoints", CounterE2E::breakpoints);
+        checks.put("perf_hardware_events_without_pmu", CounterE2E::hardwareEvents);
         List<String> only = List.of(args).subList(2, args.length);
         for (Map.Entry<String, Check> c : checks.entrySet()) {
             if (only.isEmpty() || only.contains(c.getKey())) {
