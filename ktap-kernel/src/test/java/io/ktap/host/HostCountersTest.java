@@ -89,6 +89,19 @@ class HostCountersTest {
     }
 
     @Test
+    void aContextSwitchHandlerSeesItsTaskAndKernelStack() throws Exception {
+        Scripts.Recorder r = Scripts.runCommand(backend, """
+                var done = false
+                trace cs {
+                    if (!done && execname == "COMM") { done = true; print(pid == tid, cpu >= 0); print_backtrace() }
+                }
+                """.replace("COMM", comm()), run("sleep", 5));
+        String out = r.printed();
+        assertTrue(out.startsWith("true\ttrue\n"), out);
+        assertTrue(out.contains(" => schedule+0x") || out.contains(" => __schedule+0x"), "a scheduler stack: " + out);
+    }
+
+    @Test
     void cpuClockSamplesTheCommandsCpuTime() throws Exception {
         int millis = 300;
         Scripts.Recorder r = Scripts.runCommand(backend, """
